@@ -1,0 +1,249 @@
+"""Stage 1 — load: files on disk → `Source` records that keep every value's position.
+
+YAML is composed into nodes (PyYAML's C parser where available), then converted to plain
+JSON-like data (dict, list, str, int, float, bool, None; dates become ISO strings) while
+recording, for every path into the data, where its key and its value sit in the file.
+Problems are returned as diagnostics; a file that cannot be read still yields a Source
+with `data=None`, so the rest of the portfolio is checked.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .diagnostics import Diagnostic
+from .registry import finding
+
+try:  # the C parser is several times faster; fall back silently where libyaml is absent
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the platform's PyYAML build
+    from yaml import SafeLoader as _Loader
+
+Path_ = tuple  # a path into the data: ('contacts', 0) etc.
+
+KINDS = ("portfolio", "contact", "entry", "framework")
+
+
+@dataclass
+class Source:
+    """One record file: its data, where each part of it is, and (for entries) its Markdown body."""
+
+    kind: str                      # portfolio | contact | entry | framework
+    file: str                      # path relative to the portfolio root, POSIX style
+    id: str                        # file name without extension
+    data: object = None            # None when the file could not be parsed
+    body: str = ""                 # entries: the Markdown after the front matter
+    body_line: int = 1             # entries: line of the body's first line
+    key_pos: dict = field(default_factory=dict)    # path -> (line, col) of the key naming it
+    value_pos: dict = field(default_factory=dict)  # path -> (line, col) of the value
+    digest: str = ""               # content hash of the raw bytes
+
+    def pos(self, path=()) -> tuple[int, int]:
+        """Best position for a path: its key if it has one, else its value, else its nearest parent."""
+        path = tuple(path)
+        while True:
+            if path in self.key_pos:
+                return self.key_pos[path]
+            if path in self.value_pos:
+                return self.value_pos[path]
+            if not path:
+                return (1, 1)
+            path = path[:-1]
+
+    def value_at(self, path=()) -> tuple[int, int]:
+        path = tuple(path)
+        return self.value_pos.get(path) or self.pos(path)
+
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_constructor = yaml.constructor.SafeConstructor()
+
+
+class _Converter:
+    """Walks a composed node tree into plain data, recording positions and duplicate keys."""
+
+    def __init__(self, source: Source, line_offset: int, diagnostics: list):
+        self.source = source
+        self.offset = line_offset
+        self.diagnostics = diagnostics
+
+    def mark(self, node) -> tuple[int, int]:
+        return (node.start_mark.line + 1 + self.offset, node.start_mark.column + 1)
+
+    def convert(self, node, path=()):
+        self.source.value_pos[path] = self.mark(node)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.convert(item, path + (i,)) for i, item in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _scalar(self, node):
+        try:
+            value = _constructor.construct_object(node)
+        except (ValueError, yaml.constructor.ConstructorError, OverflowError):
+            return node.value  # e.g. 2026-02-30: keep the text; the schema's date format flags it
+        if isinstance(value, (dt.date, dt.datetime)):
+            return value.isoformat()
+        if isinstance(value, bytes):
+            return node.value
+        return value
+
+    def _mapping(self, node, path):
+        out: dict = {}
+        for key_node, value_node in self._pairs(node):
+            key = self._scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+            key = "" if key is None else str(key).lower() if isinstance(key, bool) else str(key)
+            child = path + (key,)
+            if key in out:
+                first = self.source.key_pos[child]
+                self.diagnostics.append(finding(
+                    "duplicate-key", self.source.file, self.mark(key_node),
+                    f"key '{key}' appears twice in this mapping (first at line {first[0]}); "
+                    "YAML would silently keep only the last one",
+                    subject=self.source.id))
+                continue
+            self.source.key_pos[child] = self.mark(key_node)
+            out[key] = self.convert(value_node, child)
+        return out
+
+    def _pairs(self, node):
+        """Key/value node pairs, with YAML merge keys (`<<: *anchor`) expanded in place."""
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+                for src in sources:
+                    if isinstance(src, yaml.MappingNode):
+                        yield from self._pairs(src)
+                continue
+            yield key_node, value_node
+
+
+def _decode(raw: bytes, rel: str, sid: str, diagnostics: list) -> str | None:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        diagnostics.append(finding(
+            "yaml-syntax", rel, (line, col),
+            f"file is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be decoded)",
+            subject=sid, hint="save the file as UTF-8 in your editor"))
+        return None
+
+
+def parse_yaml(text: str, source: Source, diagnostics: list, line_offset: int = 0):
+    """Parse one YAML document into `source.data`; report syntax errors with their position."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1 + line_offset, mark.column + 1) if mark else (1 + line_offset, 1)
+        problem = exc.problem or exc.context or "invalid YAML"
+        context = f" ({exc.context})" if exc.context and exc.problem else ""
+        diagnostics.append(finding("yaml-syntax", source.file, (line, col),
+                                   f"invalid YAML: {problem}{context}", subject=source.id))
+        return
+    except yaml.YAMLError as exc:  # e.g. a second document in one file
+        diagnostics.append(finding("yaml-syntax", source.file, (1 + line_offset, 1),
+                                   f"invalid YAML: {exc}", subject=source.id))
+        return
+    if node is None:
+        what = "front matter is empty" if source.kind == "entry" else "file is empty"
+        diagnostics.append(finding("yaml-syntax", source.file, (1 + line_offset, 1), what, subject=source.id))
+        return
+    data = _Converter(source, line_offset, diagnostics).convert(node)
+    if not isinstance(data, dict):
+        found = "a list" if isinstance(data, list) else f"a single value ({data!r})"
+        diagnostics.append(finding(
+            "schema", source.file, source.value_at(()),
+            f"expected a mapping of keys (like 'title: ...'), found {found}", subject=source.id))
+        return
+    source.data = data
+
+
+def split_front_matter(text: str, source: Source, diagnostics: list) -> tuple[str, int] | None:
+    """Return (front matter text, line offset) and set the body; None if there is no front matter."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        diagnostics.append(finding(
+            "yaml-syntax", source.file, (1, 1),
+            "an entry must start with a '---' line opening its front matter",
+            subject=source.id, hint="put the entry's fields between two '---' lines at the top of the file"))
+        return None
+    for i in range(1, len(lines)):
+        if lines[i].rstrip() in ("---", "..."):
+            source.body = "\n".join(lines[i + 1:])
+            source.body_line = i + 2
+            return "\n".join(lines[1:i]), 1
+    diagnostics.append(finding(
+        "yaml-syntax", source.file, (1, 1),
+        "front matter opened with '---' on line 1 is never closed",
+        subject=source.id, hint="add a '---' line after the last field, before the Markdown body"))
+    return None
+
+
+def load_file(path: Path, root: Path, kind: str, diagnostics: list) -> Source:
+    rel = path.relative_to(root).as_posix()
+    sid = path.name[:-3] if kind == "entry" else path.stem
+    raw = path.read_bytes()
+    source = Source(kind=kind, file=rel, id=sid, digest=hashlib.sha256(raw).hexdigest())
+    text = _decode(raw, rel, sid, diagnostics)
+    if text is None:
+        return source
+    if not text.strip():
+        diagnostics.append(finding("yaml-syntax", rel, (1, 1), "file is empty", subject=sid))
+        return source
+    offset = 0
+    if kind == "entry":
+        split = split_front_matter(text, source, diagnostics)
+        if split is None:
+            return source
+        text, offset = split
+    parse_yaml(text, source, diagnostics, offset)
+    return source
+
+
+@dataclass
+class Sources:
+    """Everything read from one portfolio folder."""
+
+    root: Path
+    portfolio: Source | None
+    contacts: list
+    entries: list
+    frameworks: list
+
+    def all(self):
+        return ([self.portfolio] if self.portfolio else []) + self.frameworks + self.contacts + self.entries
+
+
+def load(root: Path, diagnostics: list) -> Sources:
+    """Read every record file under `root`. Never writes; never raises for bad content."""
+    root = Path(root)
+    portfolio = None
+    if (root / "portfolio.yaml").is_file():
+        portfolio = load_file(root / "portfolio.yaml", root, "portfolio", diagnostics)
+    else:
+        diagnostics.append(finding("schema", "portfolio.yaml", (1, 1),
+                                   "no portfolio.yaml in the source folder", subject="portfolio",
+                                   hint="run the command from your portfolio folder or pass --source DIR"))
+
+    def files(folder, pattern, kind):
+        base = root / folder
+        if not base.is_dir():
+            return []
+        return [load_file(p, root, kind, diagnostics) for p in sorted(base.glob(pattern)) if p.is_file()]
+
+    return Sources(
+        root=root,
+        portfolio=portfolio,
+        frameworks=files("criteria", "*.yaml", "framework"),
+        contacts=files("contacts", "*.yaml", "contact"),
+        entries=files("entries", "*.md", "entry"),
+    )

@@ -1,0 +1,1 @@
+"""Gap rules, one module per family. Importing this package registers them all."""

@@ -1,0 +1,345 @@
+"""Stage 2 — validate: each record against its JSON Schema, then every reference across files.
+
+Messages are worded for a learner, point at the offending key or value, and suggest the
+nearest valid name where there is one. Nothing here raises for bad content.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
+
+from .load import Sources, Source
+from .registry import finding
+
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+ENTRY_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}-[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+@lru_cache(maxsize=None)
+def schema(kind: str) -> dict:
+    return json.loads(resources.files("generator.schemas").joinpath(f"{kind}.schema.json").read_text("utf-8"))
+
+
+@lru_cache(maxsize=None)
+def validator(kind: str) -> Draft202012Validator:
+    return Draft202012Validator(schema(kind), format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def did_you_mean(word, candidates) -> str:
+    match = difflib.get_close_matches(str(word), [str(c) for c in candidates], n=1, cutoff=0.6)
+    return f" (did you mean '{match[0]}'?)" if match else ""
+
+
+def describe(path) -> str:
+    """('actions', 1, 'due') -> 'actions[2].due' (people count from 1)."""
+    out = ""
+    for part in path:
+        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _show(value) -> str:
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return str(value)
+
+
+_TYPE_WORDS = {"string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
+               "array": "a list", "object": "a mapping of keys", "null": "nothing"}
+_PATTERN_WORDS = {
+    "^[a-z0-9]+(-[a-z0-9]+)*$": "is not a valid id: use lowercase letters, digits and single hyphens, e.g. 'priya-shah'",
+    "^[^:\\s]+:[^:\\s]+$": "is not a criterion reference: write UNIT:CRITERION, e.g. 'J/506/1949:3.3'",
+}
+
+
+def _messages(error):
+    """Yield (path, message, hint) for one jsonschema error, in a learner's words."""
+    path = tuple(error.absolute_path)
+    where = describe(path)
+    field = f"'{where}'" if where else "the file"
+    v, value = error.validator, error.instance
+    if v == "required":
+        for key in error.validator_value:
+            if isinstance(value, dict) and key not in value:
+                yield path, f"missing required field '{key}'" + (f" in {where}" if where else ""), None
+    elif v == "additionalProperties" and isinstance(value, dict):
+        allowed = list(error.schema.get("properties", {}))
+        for key in value:
+            if key not in allowed:
+                hint = "allowed here: " + ", ".join(allowed) if allowed else None
+                yield path + (key,), f"unknown field '{key}'" + (f" in {where}" if where else "") + did_you_mean(key, allowed), hint
+    elif v == "enum":
+        yield path, f"{field} cannot be {_show(value)}{did_you_mean(value, error.validator_value)}", \
+            "allowed values: " + ", ".join(map(str, error.validator_value))
+    elif v == "type":
+        wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        yield path, f"{field} should be {' or '.join(_TYPE_WORDS.get(w, w) for w in wanted)}, found {_show(value)}", None
+    elif v == "format" and error.validator_value == "date":
+        yield path, f"{field} is {_show(value)}, which is not a valid date", "write dates as YYYY-MM-DD, e.g. 2026-03-14"
+    elif v == "pattern":
+        yield path, f"{field} {_show(value)} " + _PATTERN_WORDS.get(error.validator_value, f"does not match {error.validator_value}"), None
+    elif v in ("minimum", "maximum"):
+        word = "at least" if v == "minimum" else "at most"
+        yield path, f"{field} must be {word} {error.validator_value}, found {_show(value)}", None
+    elif v == "minItems":
+        yield path, f"{field} must list at least {error.validator_value} item(s)", None
+    elif v == "minLength":
+        yield path, f"{field} must not be empty", None
+    elif v == "uniqueItems":
+        seen, dups = set(), []
+        for item in value:
+            key = json.dumps(item, sort_keys=True)
+            if key in seen:
+                dups.append(item)
+            seen.add(key)
+        yield path, f"{field} lists {', '.join(_show(d) for d in dups) or 'an item'} more than once", None
+    elif v in ("anyOf", "oneOf") and error.context:
+        yield from _messages(best_match(error.context))
+    elif v == "propertyNames":
+        yield path, f"{field} has a key that is not allowed: {error.message}", None
+    else:
+        yield path, f"{field}: {error.message}", None
+
+
+def schema_diagnostics(source: Source, diagnostics: list) -> bool:
+    """Validate one parsed record; return True when it is valid."""
+    ok = True
+    for error in sorted(validator(source.kind).iter_errors(source.data), key=lambda e: list(map(str, e.absolute_path))):
+        for path, message, hint in _messages(error):
+            ok = False
+            diagnostics.append(finding("schema", source.file, source.pos(path), message, subject=source.id, hint=hint))
+    return ok
+
+
+def _ref_list(data, key):
+    """Items of a list of ids, with their index, tolerating wrong shapes (the schema reports those)."""
+    items = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        return []
+    return [(i, item) for i, item in enumerate(items) if isinstance(item, str)]
+
+
+def _check_file_name(source: Source, diagnostics):
+    pattern, example = (ENTRY_NAME, "2026-03-14-cipd-breakfast.md") if source.kind == "entry" else (SLUG, "priya-shah.yaml")
+    if source.kind in ("entry", "contact") and not pattern.match(source.id):
+        diagnostics.append(finding("schema", source.file, (1, 1),
+                                   f"file name '{Path(source.file).name}' is not a valid id",
+                                   subject=source.id, hint=f"name it like {example}: lowercase, digits and hyphens"))
+
+
+class References:
+    """Every id a record may point at, gathered once from the parsed records."""
+
+    def __init__(self, sources: Sources):
+        self.frameworks = {s.id: s for s in sources.frameworks if isinstance(s.data, dict)}
+        self.contacts = {s.id: s for s in sources.contacts}
+        pdata = sources.portfolio.data if sources.portfolio and isinstance(sources.portfolio.data, dict) else {}
+        self.portfolio = pdata
+        self.networks = [n["id"] for n in pdata.get("networks") or [] if isinstance(n, dict) and isinstance(n.get("id"), str)] \
+            if isinstance(pdata.get("networks"), list) else []
+        self.goals = [g["id"] for g in pdata.get("goals") or [] if isinstance(g, dict) and isinstance(g.get("id"), str)] \
+            if isinstance(pdata.get("goals"), list) else []
+        qual = pdata.get("qualification") if isinstance(pdata.get("qualification"), dict) else {}
+        self.qualification = qual.get("framework") if isinstance(qual.get("framework"), str) else None
+        extra = pdata.get("frameworks") if isinstance(pdata.get("frameworks"), list) else []
+        self.used_frameworks = [f for f in [self.qualification, *extra] if isinstance(f, str) and f in self.frameworks]
+        self.units: dict[str, dict] = {}      # unit ref -> {criterion id: text}
+        for fid in self.used_frameworks:
+            for unit in _units(self.frameworks[fid].data):
+                self.units.setdefault(unit["ref"], {}).update(
+                    {c["id"]: c for o in _outcomes(unit) for c in _criteria(o)})
+
+    def erased(self, contact_id) -> bool:
+        source = self.contacts.get(contact_id)
+        data = source.data if source and isinstance(source.data, dict) else {}
+        consent = data.get("consent") if isinstance(data.get("consent"), dict) else {}
+        return bool(consent.get("erasure_requested"))
+
+
+def _units(data):
+    return [u for u in (data.get("units") or []) if isinstance(u, dict) and isinstance(u.get("ref"), str)] \
+        if isinstance(data, dict) and isinstance(data.get("units"), list) else []
+
+
+def _outcomes(unit):
+    return [o for o in unit.get("outcomes") or [] if isinstance(o, dict)] if isinstance(unit.get("outcomes"), list) else []
+
+
+def _criteria(outcome):
+    return [c for c in outcome.get("criteria") or [] if isinstance(c, dict) and isinstance(c.get("id"), str)] \
+        if isinstance(outcome.get("criteria"), list) else []
+
+
+def _unknown(rule, source, path, what, name, candidates, diagnostics):
+    diagnostics.append(finding(rule, source.file, source.value_at(path),
+                               f"no {what} '{name}'{did_you_mean(name, candidates)}", subject=name))
+
+
+def _duplicates(source, items, key, what, diagnostics, base=()):
+    seen = {}
+    for i, item in items:
+        ident = item.get(key) if isinstance(item, dict) else None
+        if not isinstance(ident, str):
+            continue
+        if ident in seen:
+            diagnostics.append(finding("duplicate-id", source.file, source.value_at(base + (i, key)),
+                                       f"{what} '{ident}' is defined twice (first as item {seen[ident] + 1})",
+                                       subject=ident))
+        else:
+            seen[ident] = i
+
+
+def check_framework(source: Source, diagnostics):
+    units = source.data.get("units") if isinstance(source.data.get("units"), list) else []
+    _duplicates(source, list(enumerate(units)), "ref", "unit", diagnostics, ("units",))
+    for ui, unit in enumerate(units):
+        if not isinstance(unit, dict):
+            continue
+        outcomes = unit.get("outcomes") if isinstance(unit.get("outcomes"), list) else []
+        _duplicates(source, list(enumerate(outcomes)), "id", f"outcome of unit {unit.get('ref')}", diagnostics,
+                    ("units", ui, "outcomes"))
+        seen = {}
+        for oi, outcome in enumerate(outcomes):
+            for ci, crit in enumerate(outcome.get("criteria") or [] if isinstance(outcome, dict) else []):
+                cid = crit.get("id") if isinstance(crit, dict) else None
+                if not isinstance(cid, str):
+                    continue
+                path = ("units", ui, "outcomes", oi, "criteria", ci, "id")
+                if cid in seen:
+                    diagnostics.append(finding("duplicate-id", source.file, source.value_at(path),
+                                               f"criterion {unit.get('ref')}:{cid} is defined twice", subject=f"{unit.get('ref')}:{cid}"))
+                seen[cid] = True
+
+
+def check_portfolio(source: Source, refs: References, diagnostics):
+    data = source.data
+    qual = data.get("qualification") if isinstance(data.get("qualification"), dict) else {}
+    fw = qual.get("framework")
+    if isinstance(fw, str) and fw not in refs.frameworks:
+        _unknown("unknown-framework", source, ("qualification", "framework"), "framework", fw, refs.frameworks, diagnostics)
+    for i, fid in _ref_list(data, "frameworks"):
+        if fid not in refs.frameworks:
+            _unknown("unknown-framework", source, ("frameworks", i), "framework", fid, refs.frameworks, diagnostics)
+    if refs.qualification in refs.frameworks:
+        qual_units = [u["ref"] for u in _units(refs.frameworks[refs.qualification].data)]
+        for i, ref in _ref_list(qual, "units"):
+            if ref not in qual_units:
+                diagnostics.append(finding("unknown-unit", source.file, source.value_at(("qualification", "units", i)),
+                                           f"no unit '{ref}' in {refs.qualification}{did_you_mean(ref, qual_units)}",
+                                           subject=ref))
+    for key, what in (("networks", "network"), ("goals", "goal")):
+        items = data.get(key) if isinstance(data.get(key), list) else []
+        _duplicates(source, list(enumerate(items)), "id", what, diagnostics, (key,))
+    sa = data.get("self_assessment") if isinstance(data.get("self_assessment"), dict) else {}
+    for ai, area in enumerate(sa.get("areas") or [] if isinstance(sa.get("areas"), list) else []):
+        for gi, gid in _ref_list(area, "goals"):
+            if gid not in refs.goals:
+                _unknown("unknown-goal", source, ("self_assessment", "areas", ai, "goals", gi), "goal", gid, refs.goals, diagnostics)
+
+
+def check_contact(source: Source, refs: References, diagnostics):
+    data = source.data
+    for i, nid in _ref_list(data, "networks"):
+        if nid not in refs.networks:
+            _unknown("unknown-network", source, ("networks", i), "network", nid, refs.networks, diagnostics)
+    for i, gid in _ref_list(data, "goals"):
+        if gid not in refs.goals:
+            _unknown("unknown-goal", source, ("goals", i), "goal", gid, refs.goals, diagnostics)
+    intro = data.get("introduced_by")
+    if isinstance(intro, str) and intro not in refs.contacts:
+        _unknown("unknown-contact", source, ("introduced_by",), "contact", intro, refs.contacts, diagnostics)
+    if refs.erased(source.id):
+        diagnostics.append(finding(
+            "erased-contact", source.file, source.pos(("consent", "erasure_requested")),
+            f"this contact asked to be forgotten on {data['consent']['erasure_requested']} but is still on file",
+            subject=source.id))
+
+
+def _check_contact_ref(source, path, cid, refs, diagnostics):
+    if cid not in refs.contacts:
+        _unknown("unknown-contact", source, path, "contact", cid, refs.contacts, diagnostics)
+    elif refs.erased(cid):
+        diagnostics.append(finding("erased-contact", source.file, source.value_at(path),
+                                   f"contact '{cid}' asked to be forgotten and must not be referenced", subject=cid))
+
+
+def check_entry(source: Source, refs: References, diagnostics):
+    data = source.data
+    for i, cid in _ref_list(data, "contacts"):
+        _check_contact_ref(source, ("contacts", i), cid, refs, diagnostics)
+    witness = data.get("witness") if isinstance(data.get("witness"), dict) else {}
+    if isinstance(witness.get("contact"), str):
+        _check_contact_ref(source, ("witness", "contact"), witness["contact"], refs, diagnostics)
+    for i, nid in _ref_list(data, "networks"):
+        if nid not in refs.networks:
+            _unknown("unknown-network", source, ("networks", i), "network", nid, refs.networks, diagnostics)
+    for i, gid in _ref_list(data, "goals"):
+        if gid not in refs.goals:
+            _unknown("unknown-goal", source, ("goals", i), "goal", gid, refs.goals, diagnostics)
+    for i, ref in _ref_list(data, "criteria"):
+        unit, _, crit = ref.rpartition(":")
+        if not unit:
+            continue  # the schema's pattern reports the shape
+        if unit not in refs.units:
+            diagnostics.append(finding("unknown-criterion", source.file, source.value_at(("criteria", i)),
+                                       f"no unit '{unit}' in your frameworks{did_you_mean(unit, refs.units)}", subject=ref))
+        elif crit not in refs.units[unit]:
+            diagnostics.append(finding("unknown-criterion", source.file, source.value_at(("criteria", i)),
+                                       f"unit {unit} has no criterion '{crit}'{did_you_mean(crit, refs.units[unit])}",
+                                       subject=ref))
+    attachments = data.get("attachments") if isinstance(data.get("attachments"), list) else []
+    for i, att in enumerate(attachments):
+        if isinstance(att, dict) and isinstance(att.get("path"), str):
+            check_attachment(source, ("attachments", i, "path"), att["path"], refs.root, diagnostics)
+
+
+def check_attachment(source, path, rel, root: Path, diagnostics):
+    target = (root / rel)
+    try:
+        inside = Path(rel).is_absolute() is False and target.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError, ValueError):
+        inside = False
+    if not inside:
+        diagnostics.append(finding("attachment-outside-repository", source.file, source.value_at(path),
+                                   f"attachment '{rel}' is outside the portfolio folder", subject=rel))
+    elif not target.is_file():
+        diagnostics.append(finding("missing-attachment", source.file, source.value_at(path),
+                                   f"attachment '{rel}' does not exist", subject=rel))
+
+
+def validate(sources: Sources, diagnostics: list) -> set:
+    """Validate every record; return the set of files whose records are schema-valid."""
+    valid = set()
+    for source in sources.all():
+        _check_file_name(source, diagnostics)
+        if isinstance(source.data, dict) and schema_diagnostics(source, diagnostics):
+            valid.add(source.file)
+    refs = References(sources)
+    refs.root = sources.root
+    for source in sources.frameworks:
+        if source.file in valid:
+            check_framework(source, diagnostics)
+    if sources.portfolio and sources.portfolio.file in valid:
+        check_portfolio(sources.portfolio, refs, diagnostics)
+    for source in sources.contacts:
+        if source.file in valid:
+            check_contact(source, refs, diagnostics)
+    for source in sources.entries:
+        if source.file in valid:
+            check_entry(source, refs, diagnostics)
+    return valid
