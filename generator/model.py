@@ -40,7 +40,7 @@ class Located:
     """Anything that came from a record: where it is, for findings that point at it."""
 
     source: Source = field(repr=False, compare=False)
-    path: tuple = field(default=(), repr=False, compare=False)
+    keys: tuple = field(default=(), repr=False, compare=False)   # where in the source's data it sits
 
     @property
     def file(self) -> str:
@@ -48,7 +48,7 @@ class Located:
 
     def at(self, *keys) -> tuple[str, tuple[int, int]]:
         """(file, (line, col)) of a key under this object, or of the object itself."""
-        return self.source.file, self.source.pos(self.path + keys)
+        return self.source.file, self.source.pos(self.keys + keys)
 
 
 @dataclass(eq=False)

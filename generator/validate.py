@@ -116,13 +116,18 @@ def _messages(error):
         yield path, f"{field}: {error.message}", None
 
 
+_KEY_PROBLEMS = ("required", "additionalProperties", "propertyNames")
+
+
 def schema_diagnostics(source: Source, diagnostics: list) -> bool:
     """Validate one parsed record; return True when it is valid."""
     ok = True
     for error in sorted(validator(source.kind).iter_errors(source.data), key=lambda e: list(map(str, e.absolute_path))):
         for path, message, hint in _messages(error):
             ok = False
-            diagnostics.append(finding("schema", source.file, source.pos(path), message, subject=source.id, hint=hint))
+            # a missing or unknown key is about the key; a wrong value is about the value
+            pos = source.pos(path) if error.validator in _KEY_PROBLEMS else source.value_at(path)
+            diagnostics.append(finding("schema", source.file, pos, message, subject=source.id, hint=hint))
     return ok
 
 

@@ -1,0 +1,111 @@
+"""The real CLI on real folders: exit statuses, formats, atomic publishing, safety, determinism."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from factory import CONTACT, ENTRY, write_portfolio
+
+AS_OF = ["--as-of", "2026-09-30"]
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True, text=True, cwd=cwd,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+
+
+def tree(folder: Path) -> dict:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_check_clean_portfolio_exits_0_and_prints_summary(tmp_path):
+    write_portfolio(tmp_path)
+    r = run("check", "--source", str(tmp_path), *AS_OF)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "0 errors" in r.stdout.splitlines()[-1]
+    assert "criteria evidenced" in r.stdout.splitlines()[-1]
+
+
+def test_check_errors_exit_1_text_format(tmp_path):
+    write_portfolio(tmp_path, {"entries/2026-09-10-breakfast.md": ENTRY.replace("[priya-shah]", "[priya-sha]")})
+    r = run("check", "--source", str(tmp_path), *AS_OF)
+    assert r.returncode == 1
+    assert ("entries/2026-09-10-breakfast.md:6:12: error[unknown-contact]: "
+            "no contact 'priya-sha' (did you mean 'priya-shah'?)") in r.stdout
+    assert "  hint: " in r.stdout
+
+
+def test_json_and_github_formats(tmp_path):
+    write_portfolio(tmp_path, {"entries/2026-09-10-breakfast.md": ENTRY.replace("[priya-shah]", "[priya-sha]")})
+    r = run("check", "--source", str(tmp_path), "--format", "json", *AS_OF)
+    doc = json.loads(r.stdout)
+    [d] = [d for d in doc["diagnostics"] if d["rule"] == "unknown-contact"]
+    assert (d["file"], d["line"], d["column"], d["subject"]) == ("entries/2026-09-10-breakfast.md", 6, 12, "priya-sha")
+    assert doc["summary"]["error"] == 1 and "coverage" in doc["summary"]
+    r = run("check", "--source", str(tmp_path), "--format", "github", *AS_OF)
+    assert "::error file=entries/2026-09-10-breakfast.md,line=6,col=12,title=unknown-contact::" in r.stdout
+
+
+def test_strict_fails_on_warnings(tmp_path):
+    write_portfolio(tmp_path, {"contacts/priya-shah.yaml": CONTACT.replace("why: She knows the sector.\n", "")})
+    assert run("check", "--source", str(tmp_path), *AS_OF).returncode == 0
+    assert run("check", "--source", str(tmp_path), "--strict", *AS_OF).returncode == 1
+
+
+@pytest.mark.parametrize("args", [["check", "--format", "xml"], ["check", "--as-of", "30/09/2026"],
+                                  ["check", "--source", "/no/such/folder"], ["frobnicate"], []])
+def test_wrong_usage_exits_2(tmp_path, args):
+    write_portfolio(tmp_path)
+    r = run(*args, cwd=tmp_path)
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr
+
+
+def test_build_writes_site_and_is_deterministic(tmp_path):
+    write_portfolio(tmp_path)
+    assert run("build", "--source", str(tmp_path), "--out", str(tmp_path / "a"), *AS_OF).returncode == 0
+    assert run("build", "--source", str(tmp_path), "--out", str(tmp_path / "b"), *AS_OF).returncode == 0
+    a, b = tree(tmp_path / "a"), tree(tmp_path / "b")
+    assert "index.html" in a and a == b
+
+
+def test_failed_build_leaves_previous_site_untouched(tmp_path):
+    write_portfolio(tmp_path)
+    out = tmp_path / "site"
+    assert run("build", "--source", str(tmp_path), *AS_OF).returncode == 0
+    before = tree(out)
+    write_portfolio(tmp_path, {"contacts/priya-shah.yaml": "name: [broken\n"})
+    r = run("build", "--source", str(tmp_path), *AS_OF)
+    assert r.returncode == 1 and "yaml-syntax" in r.stderr and "not published" in r.stderr
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site")) == []
+
+
+@pytest.mark.parametrize("out", [".", "entries", "contacts/x", "evidence"])
+def test_build_never_writes_into_record_folders(tmp_path, out):
+    write_portfolio(tmp_path)
+    before = tree(tmp_path)
+    r = run("build", "--source", str(tmp_path), "--out", str(tmp_path / out), *AS_OF)
+    assert r.returncode == 2 and "refusing" in r.stderr
+    assert tree(tmp_path) == before
+
+
+def test_no_channels_and_no_hidden_names_in_the_site(tmp_path):
+    write_portfolio(tmp_path)
+    assert run("build", "--source", str(tmp_path), *AS_OF).returncode == 0
+    for rel, data in tree(tmp_path / "site").items():
+        text = data.decode("utf-8", "replace")
+        for secret in ("priya@example.com", "7946", "Priya Shah", "priya-shah"):
+            assert secret not in text and secret not in rel, (secret, rel)
+
+
+def test_markdown_cannot_inject_script(tmp_path):
+    body = ('<script>alert(1)</script>\n\n[x](javascript:alert(1)) <img src=x onerror="alert(1)">\n\n'
+            '[y](JAVASCRIPT:alert(2))\n')
+    write_portfolio(tmp_path, {"entries/2026-09-10-breakfast.md": ENTRY.replace("We talked about hiring.\n", body)})
+    assert run("build", "--source", str(tmp_path), *AS_OF).returncode == 0
+    html = (tmp_path / "site" / "entries" / "2026-09-10-breakfast.html").read_text()
+    assert "<script>alert" not in html and "<img" not in html and 'href="javascript' not in html.lower()

@@ -1,0 +1,102 @@
+"""The load stage: positions, and one clear diagnostic per unreadable file — never a traceback."""
+from pathlib import Path
+
+import pytest
+
+from factory import AS_OF, by_rule, check, write_portfolio
+from generator.load import load
+
+
+def _load(root: Path):
+    diags = []
+    return load(root, diags), diags
+
+
+def test_values_keep_their_positions(tmp_path):
+    write_portfolio(tmp_path)
+    sources, diags = _load(tmp_path)
+    assert diags == []
+    entry = sources.entries[0]
+    # front matter starts on line 2 of the file; 'contacts' is its 5th key
+    assert entry.key_pos[("contacts",)] == (6, 1)
+    assert entry.value_pos[("contacts", 0)] == (6, 12)
+    assert entry.body.strip() == "We talked about hiring."
+    assert entry.body_line == 14
+    assert entry.data["date"] == "2026-09-10"
+
+
+def test_duplicate_key_is_reported_not_collapsed(tmp_path):
+    result = check(tmp_path, {"contacts/priya-shah.yaml": "name: A\nrole: x\nname: B\n"})
+    [d] = by_rule(result, "duplicate-key")
+    assert (d.file, d.line, d.column, d.severity) == ("contacts/priya-shah.yaml", 3, 1, "error")
+    assert "first at line 1" in d.message
+
+
+def test_duplicate_key_in_nested_mapping_of_front_matter(tmp_path):
+    entry = "---\ntitle: T\ndate: 2026-09-10\nkind: email\nvalue:\n  given: a\n  given: b\n---\nbody\n"
+    result = check(tmp_path, {"entries/2026-09-10-breakfast.md": entry})
+    [d] = by_rule(result, "duplicate-key")
+    assert (d.file, d.line, d.column) == ("entries/2026-09-10-breakfast.md", 7, 3)
+
+
+@pytest.mark.parametrize("text, line, words", [
+    ("name: [unclosed\nrole: x\n", 2, "invalid YAML"),
+    ("name: a\n  role: b\n", 2, "invalid YAML"),
+    ("", 1, "file is empty"),
+    ("   \n\n", 1, "file is empty"),
+])
+def test_unreadable_contact_is_one_diagnostic_and_the_rest_is_checked(tmp_path, text, line, words):
+    result = check(tmp_path, {"contacts/priya-shah.yaml": text,
+                              "contacts/tom-okafor.yaml": "name: Tom\nstatuss: current\n"})
+    [d] = by_rule(result, "yaml-syntax")
+    assert d.file == "contacts/priya-shah.yaml" and d.line == line and words in d.message
+    # the other contact is still validated
+    assert any(x.rule == "schema" and x.file == "contacts/tom-okafor.yaml" for x in result.diagnostics)
+
+
+def test_non_utf8_file(tmp_path):
+    result = check(tmp_path, {"contacts/priya-shah.yaml": b"name: Zo\xe9\nrole: x\n"})
+    [d] = by_rule(result, "yaml-syntax")
+    assert (d.line, d.column) == (1, 9) and "not UTF-8" in d.message
+
+
+def test_utf8_bom_is_accepted(tmp_path):
+    result = check(tmp_path, {"contacts/priya-shah.yaml": "\ufeffname: Priya Shah\n"})
+    assert not [d for d in result.diagnostics if d.severity == "error"]
+
+
+def test_list_instead_of_mapping(tmp_path):
+    result = check(tmp_path, {"contacts/priya-shah.yaml": "- name: Priya\n"})
+    [d] = [d for d in result.diagnostics if d.file == "contacts/priya-shah.yaml"]
+    assert d.rule == "schema" and "found a list" in d.message
+
+
+@pytest.mark.parametrize("text, message", [
+    ("title: T\n", "must start with a '---'"),
+    ("---\ntitle: T\ndate: 2026-09-10\n", "never closed"),
+    ("---\n---\nbody\n", "front matter is empty"),
+    ("---\ntitle: [x\n---\nbody\n", "invalid YAML"),
+])
+def test_entry_front_matter_problems(tmp_path, text, message):
+    result = check(tmp_path, {"entries/2026-09-10-breakfast.md": text})
+    [d] = [d for d in result.diagnostics if d.file.startswith("entries/") and d.severity == "error"]
+    assert message in d.message
+
+
+def test_invalid_date_is_a_schema_error_at_the_value(tmp_path):
+    entry = "---\ntitle: T\ndate: 2026-02-30\nkind: email\n---\n"
+    result = check(tmp_path, {"entries/2026-09-10-breakfast.md": entry})
+    [d] = by_rule(result, "schema")
+    assert (d.line, d.column) == (3, 7) and "not a valid date" in d.message
+
+
+def test_missing_portfolio_yaml(tmp_path):
+    result = check(tmp_path, {"portfolio.yaml": None})
+    assert any(d.file == "portfolio.yaml" and "no portfolio.yaml" in d.message for d in result.diagnostics)
+    assert result.model is None
+
+
+def test_merge_keys_are_expanded(tmp_path):
+    text = "base: &b {role: Head, organisation: Org}\n"
+    result = check(tmp_path, {"contacts/priya-shah.yaml": "name: P\n<<: {role: Head, organisation: Org}\n"})
+    assert not [d for d in result.diagnostics if d.severity == "error"], text

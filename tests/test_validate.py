@@ -1,0 +1,137 @@
+"""The validate stage: schema errors in a learner's words, references across files, attachments."""
+import os
+
+import pytest
+
+from factory import ENTRY, by_rule, check
+
+ENTRY_FILE = "entries/2026-09-10-breakfast.md"
+
+
+def entry(**replace):
+    text = ENTRY
+    for old, new in replace.items():
+        text = text.replace(old.replace("_", " ") if False else old, new)
+    return text
+
+
+def errors(result):
+    return [d for d in result.diagnostics if d.severity == "error"]
+
+
+def test_the_base_portfolio_is_valid(tmp_path):
+    assert errors(check(tmp_path)) == []
+
+
+def test_unknown_key_with_did_you_mean_points_at_the_key(tmp_path):
+    result = check(tmp_path, {ENTRY_FILE: ENTRY.replace("title:", "titel:")})
+    msgs = {d.message: d for d in by_rule(result, "schema")}
+    d = msgs["unknown field 'titel' (did you mean 'title'?)"]
+    assert (d.line, d.column) == (2, 1)
+    assert "missing required field 'title'" in msgs
+
+
+def test_enum_value_with_did_you_mean_points_at_the_value(tmp_path):
+    result = check(tmp_path, {ENTRY_FILE: ENTRY.replace("kind: meeting", "kind: meetting")})
+    [d] = by_rule(result, "schema")
+    assert (d.line, d.column) == (4, 7)
+    assert d.message == "'kind' cannot be 'meetting' (did you mean 'meeting'?)"
+    assert "allowed values" in d.hint
+
+
+def test_nested_key_errors_name_the_item(tmp_path):
+    result = check(tmp_path, {ENTRY_FILE: ENTRY.replace("{do: Send the article,", "{doo: Send the article,")})
+    messages = sorted(d.message for d in by_rule(result, "schema"))
+    assert messages == ["missing required field 'do' in actions[1]",
+                        "unknown field 'doo' in actions[1] (did you mean 'do'?)"]
+
+
+def test_wrong_type(tmp_path):
+    result = check(tmp_path, {ENTRY_FILE: ENTRY.replace("methods: [face-to-face]", "methods: face-to-face")})
+    [d] = by_rule(result, "schema")
+    assert d.message == "'methods' should be a list, found 'face-to-face'" and d.line == 5
+
+
+def test_score_out_of_range_and_bad_slug(tmp_path):
+    contact = ("name: P\nreviews:\n  - {date: 2026-01-01, value: 7}\ngoals: [Grow]\n")
+    result = check(tmp_path, {"contacts/priya-shah.yaml": contact})
+    messages = sorted(d.message for d in by_rule(result, "schema"))
+    assert "'reviews[1].value' must be at most 5, found 7" in messages
+    assert any("'goals[1]' 'Grow' is not a valid id" in m for m in messages)
+
+
+def test_file_names_must_be_ids(tmp_path):
+    result = check(tmp_path, {"contacts/Priya Shah.yaml": "name: P\n", "entries/breakfast.md": ENTRY})
+    names = sorted(d.file for d in by_rule(result, "schema") if "file name" in d.message)
+    assert names == ["contacts/Priya Shah.yaml", "entries/breakfast.md"]
+
+
+@pytest.mark.parametrize("old, new, rule, subject, message", [
+    ("contacts: [priya-shah]", "contacts: [priya-sha]", "unknown-contact", "priya-sha",
+     "no contact 'priya-sha' (did you mean 'priya-shah'?)"),
+    ("networks: [outside]", "networks: [outsde]", "unknown-network", "outsde",
+     "no network 'outsde' (did you mean 'outside'?)"),
+    ("goals: [grow]", "goals: [grwo]", "unknown-goal", "grwo", "no goal 'grwo' (did you mean 'grow'?)"),
+    ('criteria: ["A/000/0001:1.1"]', 'criteria: ["A/000/0001:1.3"]', "unknown-criterion", "A/000/0001:1.3",
+     "unit A/000/0001 has no criterion '1.3' (did you mean '1.2'?)"),
+    ('criteria: ["A/000/0001:1.1"]', 'criteria: ["A/000/0011:1.1"]', "unknown-criterion", "A/000/0011:1.1",
+     "no unit 'A/000/0011' in your frameworks (did you mean 'A/000/0001'?)"),
+])
+def test_unknown_references_in_entries(tmp_path, old, new, rule, subject, message):
+    result = check(tmp_path, {ENTRY_FILE: ENTRY.replace(old, new)})
+    [d] = errors(result)
+    assert (d.rule, d.subject, d.message, d.file) == (rule, subject, message, ENTRY_FILE)
+    assert d.line == next(i for i, l in enumerate(ENTRY.replace(old, new).splitlines(), 1) if new in l)
+
+
+def test_criterion_reference_needs_unit_and_criterion(tmp_path):
+    result = check(tmp_path, {ENTRY_FILE: ENTRY.replace('"A/000/0001:1.1"', '"1.1"')})
+    [d] = errors(result)
+    assert d.rule == "schema" and "UNIT:CRITERION" in d.message
+
+
+def test_unknown_unit_and_framework_in_portfolio(tmp_path):
+    from factory import PORTFOLIO
+    text = PORTFOLIO.replace("B/000/0002]", "B/000/0003]") + "frameworks: [marking-points]\n"
+    result = check(tmp_path, {"portfolio.yaml": text})
+    assert [(d.rule, d.subject) for d in errors(result)] == [
+        ("unknown-unit", "B/000/0003"), ("unknown-framework", "marking-points")]
+
+
+def test_duplicate_goal_id(tmp_path):
+    from factory import PORTFOLIO
+    extra = "  - {id: grow, statement: Again, status: planned}\n"
+    result = check(tmp_path, {"portfolio.yaml": PORTFOLIO + extra})
+    [d] = by_rule(result, "duplicate-id")
+    assert d.subject == "grow" and d.line == PORTFOLIO.count("\n") + 1
+
+
+def test_contact_references(tmp_path):
+    contact = "name: P\nnetworks: [nowhere]\ngoals: [grow]\nintroduced_by: nobody\n"
+    result = check(tmp_path, {"contacts/priya-shah.yaml": contact})
+    assert sorted(d.rule for d in errors(result)) == ["unknown-contact", "unknown-network"]
+
+
+def test_attachments(tmp_path):
+    (tmp_path / "evidence").mkdir()
+    (tmp_path / "evidence" / "agenda.md").write_text("agenda")
+    (tmp_path.parent / "secret.txt").write_text("secret")
+    os.symlink(tmp_path.parent / "secret.txt", tmp_path / "evidence" / "link.txt")
+    atts = ("attachments:\n  - {path: evidence/agenda.md}\n  - {path: evidence/missing.pdf}\n"
+            "  - {path: ../secret.txt}\n  - {path: /etc/passwd}\n  - {path: evidence/link.txt}\n---\n")
+    result = check(tmp_path, {ENTRY_FILE: ENTRY.replace("---\nWe", atts + "We", 1).replace("\n---\n" + atts, "\n" + atts)})
+    found = sorted((d.rule, d.subject) for d in errors(result))
+    assert found == [("attachment-outside-repository", "../secret.txt"),
+                     ("attachment-outside-repository", "/etc/passwd"),
+                     ("attachment-outside-repository", "evidence/link.txt"),
+                     ("missing-attachment", "evidence/missing.pdf")]
+
+
+def test_erased_contact_on_file_and_referenced(tmp_path):
+    from factory import CONTACT
+    contact = CONTACT.replace("privacy_notice: 2026-09-02}", "privacy_notice: 2026-09-02, erasure_requested: 2026-09-20}")
+    result = check(tmp_path, {"contacts/priya-shah.yaml": contact})
+    found = sorted((d.file, d.rule) for d in errors(result))
+    assert found == [("contacts/priya-shah.yaml", "erased-contact"), (ENTRY_FILE, "erased-contact")]
+    # an erased contact never reaches the model
+    assert all(c.id != "priya-shah" for c in result.model.contacts)
