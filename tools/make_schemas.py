@@ -21,11 +21,14 @@ def enum(title, desc, values): return p(title, desc, type="string", enum=values)
 def score(title, desc): return p(title, desc + " From 1 (low) to 5 (high).", type="integer", minimum=1, maximum=5)
 def slugs(title, desc, item_title): return arr(title, desc, slug(item_title, "An id."), uniqueItems=True)
 
+SCHEMAS = {}  # file name -> JSON text
+
+
 def schema(name, title, desc, props, required=()):
     d = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": BASE + name + ".schema.json",
          "title": title, "description": desc, "type": "object", "properties": props, "additionalProperties": False}
     if required: d["required"] = list(required)
-    (OUT / f"{name}.schema.json").write_text(json.dumps(d, indent=2, ensure_ascii=False) + "\n")
+    SCHEMAS[f"{name}.schema.json"] = json.dumps(d, indent=2, ensure_ascii=False) + "\n"
 
 # ---------------- portfolio
 network = obj("Network", "A network the learner has identified, joined, shortlisted or left.", {
@@ -248,4 +251,6 @@ schema("framework", "Criteria framework", "A qualification or other framework: u
   "units": arr("Units", "The framework's units.", unit, minItems=1),
 }, required=["title", "units"])
 if __name__ == "__main__":
+    for name, text in SCHEMAS.items():
+        (OUT / name).write_text(text)
     print("schemas written to", OUT)
