@@ -210,6 +210,9 @@ def _duplicates(source, items, key, what, diagnostics, base=()):
 
 
 def check_framework(source: Source, diagnostics):
+    from . import rules  # noqa: F401  (registers the gap rules; imported here to avoid an import cycle)
+    from .auto import known_auto_rules, param_problems
+    known = known_auto_rules()
     units = source.data.get("units") if isinstance(source.data.get("units"), list) else []
     _duplicates(source, list(enumerate(units)), "ref", "unit", diagnostics, ("units",))
     for ui, unit in enumerate(units):
@@ -229,6 +232,19 @@ def check_framework(source: Source, diagnostics):
                     diagnostics.append(finding("duplicate-id", source.file, source.value_at(path),
                                                f"criterion {unit.get('ref')}:{cid} is defined twice", subject=f"{unit.get('ref')}:{cid}"))
                 seen[cid] = True
+                auto = crit.get("auto")
+                if not (isinstance(auto, dict) and isinstance(auto.get("rule"), str)):
+                    continue
+                where, ref = path[:-1] + ("auto",), f"{unit.get('ref')}:{cid}"
+                if auto["rule"] not in known:
+                    diagnostics.append(finding(
+                        "schema", source.file, source.value_at(where + ("rule",)),
+                        f"unknown automatic rule '{auto['rule']}'{did_you_mean(auto['rule'], known)}",
+                        subject=ref, hint="automatic rules: " + ", ".join(known)))
+                    continue
+                for key, message in param_problems(auto["rule"], {k: v for k, v in auto.items() if k != "rule"}):
+                    diagnostics.append(finding("schema", source.file, source.pos(where + (key,)), message,
+                                               subject=ref, hint="see docs/checks.md for each rule's parameters"))
 
 
 def check_portfolio(source: Source, refs: References, diagnostics):

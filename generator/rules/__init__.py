@@ -1,1 +1,2 @@
 """Gap rules, one module per family. Importing this package registers them all."""
+from . import evidence, contacts, diary, plan, auto_only  # noqa: F401  (registration order = docs order)

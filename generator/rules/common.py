@@ -1,0 +1,36 @@
+"""Small helpers the gap rules share: where to point, and how to word dates and counts."""
+from __future__ import annotations
+
+
+def setting(settings, name, default=None):
+    """A threshold from the settings (or an auto rule's parameters), tolerating its absence."""
+    value = getattr(settings, name, None)
+    return default if value is None else value
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (words or word + 's')}"
+
+
+def short(text: str, limit: int = 70) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def unit_ref_pos(model, ref: str):
+    """(file, pos) of a unit ref in portfolio.yaml `qualification.units`, else of the key itself."""
+    data = model.source.data if isinstance(model.source.data, dict) else {}
+    qual = data.get("qualification") if isinstance(data.get("qualification"), dict) else {}
+    units = qual.get("units") if isinstance(qual.get("units"), list) else []
+    if ref in units:
+        return model.source.file, model.source.value_at(("qualification", "units", units.index(ref)))
+    return model.at("qualification", "units")
+
+
+def checks_pos(model, key: str):
+    """Point a portfolio-wide finding at the learner's own setting when there is one, else line 1."""
+    data = model.source.data if isinstance(model.source.data, dict) else {}
+    checks = data.get("checks") if isinstance(data.get("checks"), dict) else {}
+    if key in checks:
+        return model.at("checks", key)
+    return model.source.file, (1, 1)

@@ -1,0 +1,125 @@
+"""Contact rules: consent, justification, reviews and dormancy.
+
+Messages name a contact by `display_name` (the pseudonym unless `consent.publish`) and the
+subject is `Contact.key`, because findings reach the published site and portfolio.json.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from ..registry import finding, gap_rule
+from .common import setting
+
+
+@gap_rule(
+    "missing-consent",
+    "a contact with no consent basis and date (and, where required, no privacy notice)",
+    "add consent.basis (consent or legitimate-interests) and consent.recorded (see docs/privacy.md)",
+    why="Examiners \"award credit for evidence of a maintained contact database with consent records and "
+        "privacy notices\" (001, Examiner Marking Points); storing personal data without consent is a named "
+        "mistake (001, Common Misconceptions & Mistakes to Avoid).")
+def missing_consent(model, settings):
+    need_notice = bool(setting(settings, "require_privacy_notice", False))
+    for c in model.contacts:
+        missing = [k for k in ("basis", "recorded") if not c.consent.get(k)]
+        if need_notice and not c.consent.get("privacy_notice"):
+            missing.append("privacy_notice")
+        if not missing:
+            continue
+        file, pos = c.at("consent") if c.consent else c.at("name")
+        what = "no consent record" if {"basis", "recorded"} <= set(missing) \
+            else "consent record lacks " + " and ".join(f"consent.{k}" for k in missing)
+        yield finding("missing-consent", file, pos, f"{what} for {c.display_name}", subject=c.key)
+
+
+missing_consent.evidence = lambda m, s: [
+    c for c in m.contacts if c.consent.get("basis") and c.consent.get("recorded")
+    and (c.consent.get("privacy_notice") or not setting(s, "require_privacy_notice", False))]
+
+
+@gap_rule(
+    "unjustified-contact",
+    "a contact (other than an ended one) with no `why`",
+    "add `why:` saying how this contact serves your objectives or development needs",
+    why="\"Evidence must include a mapping of current and potential network contacts, with justification for "
+        "each based on professional objectives and development needs\" (000, Examiner Marking Points).")
+def unjustified_contact(model, settings):
+    for c in model.contacts:
+        if c.status == "ended" or c.why.strip():
+            continue
+        file, pos = c.at("name")
+        yield finding("unjustified-contact", file, pos,
+                      f"no justification (`why`) for {c.display_name}", subject=c.key)
+
+
+unjustified_contact.evidence = lambda m, s: [c for c in m.contacts if c.why.strip()]
+
+
+def _review_base(c) -> tuple[dt.date | None, str]:
+    """The date a review interval counts from: the last review, else meeting, else first entry."""
+    last = c.last_review
+    if last:
+        return last.date, f"last reviewed on {last.date}"
+    if c.met_date:
+        return c.met_date, f"never reviewed since meeting on {c.met_date}"
+    dates = [e.date for e in c.entries if e.date]
+    if dates:
+        return min(dates), f"never reviewed since the first entry on {min(dates)}"
+    return None, ""
+
+
+@gap_rule(
+    "review-due",
+    "a current contact not reviewed within `review_interval_days`",
+    "add a review: `reviews: [{date, value, activity, potential, decision, note}]`",
+    why="Reviewing relationships with \"a simple framework (e.g. value, activity level, potential)\" and "
+        "documenting the rationale is what assessors look for (001, Exam Tips & Revision Strategies); "
+        "networking is \"an ongoing process of engagement and review\" (001, Common Misconceptions).")
+def review_due(model, settings):
+    interval = settings.review_interval_days
+    for c in model.contacts:
+        if c.status != "current":
+            continue
+        base, said = _review_base(c)
+        if base is None:
+            continue  # no date to count from: nothing an assessor could call overdue
+        due = base + dt.timedelta(days=interval)
+        if due >= settings.as_of:
+            continue
+        file, pos = c.at("reviews") if c.reviews else c.at("met") if c.met_date else c.at("status")
+        yield finding("review-due", file, pos,
+                      f"review of {c.display_name} due since {due}: {said} "
+                      f"(review every {interval} days)", subject=c.key)
+
+
+review_due.evidence = lambda m, s: [
+    c for c in m.contacts if c.status == "current" and c.last_review
+    and c.last_review.date + dt.timedelta(days=s.review_interval_days) >= s.as_of]
+
+
+@gap_rule(
+    "dormant-contact",
+    "a current contact with no entry within `dormant_after_days`",
+    "log your next contact with them, or set `status: dormant` (or `ended`) if the relationship has lapsed",
+    why="\"Neglecting to follow up after initial meetings\" and \"treating networking as a one-off activity\" "
+        "are named mistakes (000 and 001, Common Misconceptions & Mistakes to Avoid); assessors look for "
+        "\"consistent, planned engagement\" (000, Examiner Marking Points).")
+def dormant_contact(model, settings):
+    limit = settings.dormant_after_days
+    for c in model.contacts:
+        if c.status != "current":
+            continue
+        last = c.last_interaction
+        said = f"last entry on {last}" if last else f"met on {c.met_date} and no entry since"
+        base = last or c.met_date
+        if base is None or (settings.as_of - base).days <= limit:
+            continue
+        file, pos = c.at("status")
+        yield finding("dormant-contact", file, pos,
+                      f"{c.display_name} is current but quiet: {said}, {(settings.as_of - base).days} days "
+                      f"ago (dormant after {limit})", subject=c.key)
+
+
+missing_consent.params = {"require_privacy_notice": "also require consent.privacy_notice (default false)"}
+review_due.params = {"review_interval_days": "days between reviews (default 90)"}
+dormant_contact.params = {"dormant_after_days": "days without an entry before a current contact is dormant (default 120)"}

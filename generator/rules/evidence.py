@@ -1,0 +1,149 @@
+"""Evidence and qualification rules: criteria evidenced, credit rules, entries mapped and dated."""
+from __future__ import annotations
+
+from ..model import date
+from ..registry import finding, gap_rule
+from .common import plural, short, unit_ref_pos
+
+
+@gap_rule(
+    "unevidenced-criterion",
+    "a criterion of a chosen unit with fewer than `min_evidence_per_criterion` entries "
+    "(or, for a criterion with an `auto` rule, one the records do not meet)",
+    "map diary entries to it with `criteria: [UNIT:CRITERION]`, or do what the automatic rule asks",
+    why="The portfolio must demonstrate \"achievement of all of the learning outcomes and assessment criteria "
+        "for each unit\" (003, Assessment); an unevidenced criterion means the unit cannot be signed off.")
+def unevidenced_criterion(model, settings):
+    minimum = settings.min_evidence_per_criterion
+    for unit in model.chosen_units:
+        for crit in unit.criteria:
+            if crit.auto_result is not None:
+                if crit.auto_result.met:
+                    continue
+                reasons = "; ".join(crit.auto_result.reasons) or "the records do not meet it"
+                message = f"{crit.ref} is not met ({crit.auto_result.rule}): {reasons}"
+            else:
+                have = len(crit.evidence)
+                if have >= minimum:
+                    continue
+                message = (f"{crit.ref} has {plural(have, 'entry', 'entries')} of the {minimum} needed: "
+                           f"{short(crit.text)}")
+            if unit.framework.is_qualification:
+                file, pos = unit_ref_pos(model, unit.ref)
+            else:
+                file, pos = crit.at("auto") if crit.auto else crit.at("id")
+            yield finding("unevidenced-criterion", file, pos, message, subject=crit.ref)
+
+
+def _credits(units) -> int:
+    return sum(u.credits or 0 for u in units)
+
+
+@gap_rule(
+    "credit-rules",
+    "chosen units that do not satisfy the framework's credit rules (minimum total, group minima and maxima, "
+    "mandatory groups complete)",
+    "add or swap units in portfolio.yaml `qualification.units`; the qualification page lists each group's units",
+    why="A certificate is claimed only for candidates who \"achieved the required number of credits\" "
+        "(003, Certification); the shipped qualification needs 53 credits: all of group A, at least 20 from "
+        "group B and at most 16 from group C (003, Qualification Structure).")
+def credit_rules(model, settings):
+    fw = model.qualification
+    if fw is None or not fw.rules:
+        return
+    file, pos = model.at("qualification", "units")
+    chosen = [u for u in fw.units if u.chosen]
+    counted = 0   # credits above a group's maximum do not count towards the total
+    grouped = set()
+    for g in fw.rules.get("groups") or []:
+        name = g.get("group")
+        grouped.add(name)
+        label = f"group {name}" + (f" ({g['title']})" if g.get("title") else "")
+        members = [u for u in fw.units if u.group == name]
+        picked = [u for u in chosen if u.group == name]
+        got = _credits(picked)
+        if g.get("mandatory"):
+            missing = [u for u in members if not u.chosen]
+            if missing:
+                names = ", ".join(f"{u.ref} ({u.title})" for u in missing)
+                yield finding("credit-rules", file, pos,
+                              f"{label} is mandatory but {plural(len(missing), 'unit is', 'units are')} "
+                              f"not chosen: {names}", subject=f"group {name}")
+        if g.get("min") is not None and got < g["min"]:
+            yield finding("credit-rules", file, pos,
+                          f"{label} gives {got} credits, {g['min'] - got} short of the {g['min']} required",
+                          subject=f"group {name}")
+        if g.get("max") is not None and got > g["max"]:
+            yield finding("credit-rules", file, pos,
+                          f"{label} gives {got} credits, {got - g['max']} over the maximum of {g['max']} "
+                          f"(the extra credits do not count towards the total)", subject=f"group {name}")
+            got = g["max"]
+        counted += got
+    counted += _credits([u for u in chosen if u.group not in grouped])
+    need = fw.rules.get("min_total")
+    if need is not None and counted < need:
+        total = _credits(chosen)
+        extra = f" ({total} chosen, but some exceed a group maximum)" if total != counted else ""
+        yield finding("credit-rules", file, pos,
+                      f"the chosen units give {counted} credits{extra}, {need - counted} short of the "
+                      f"{need} required", subject=fw.id)
+
+
+def _raw(entry, key):
+    data = entry.source.data if isinstance(entry.source.data, dict) else {}
+    return data.get(key)
+
+
+@gap_rule(
+    "unmapped-entry",
+    "an entry that evidences no criterion",
+    "add `criteria: [UNIT:CRITERION, ...]` for what the entry demonstrates, or leave it as context",
+    why="Assessors look for evidence linked to \"specific unit criteria\" (001, Exam Tips & Revision "
+        "Strategies); an entry mapped to nothing is context, not evidence.",
+    severity="info")
+def unmapped_entry(model, settings):
+    for e in model.entries:
+        if e.criteria or _raw(e, "criteria"):
+            continue  # unknown refs are reported by validation (unknown-criterion)
+        file, pos = e.at("title")
+        yield finding("unmapped-entry", file, pos, f"'{short(e.title)}' is not mapped to any criterion",
+                      subject=e.id)
+
+
+@gap_rule(
+    "outside-qualification-dates",
+    "evidence dated before the learner's registration or after `--as-of`; a registration outside the "
+    "framework's validity dates (the end date is the last date for registration)",
+    "check the date; evidence from before registration belongs under `evidence_type: prior-learning`",
+    why="Centres may claim certificates only for candidates \"registered with ProQual\" (003, Claiming "
+        "certificates) within the qualification's start and end dates (003, Qualification Profile), and "
+        "authenticated evidence needs a credible date (003, Support for Candidates).")
+def outside_qualification_dates(model, settings):
+    registered = model.registered
+    for e in model.entries:
+        if e.date is None:
+            continue
+        file, pos = e.at("date")
+        if e.date > settings.as_of:
+            yield finding("outside-qualification-dates", file, pos,
+                          f"dated {e.date}, after the check date {settings.as_of}", subject=e.id,
+                          hint="fix the date, or run with --as-of a later date")
+        elif registered and e.date < registered and "prior-learning" not in e.evidence_types:
+            yield finding("outside-qualification-dates", file, pos,
+                          f"dated {e.date}, before registration on {registered}", subject=e.id)
+    fw = model.qualification
+    if fw is None or registered is None:
+        return
+    start, end = date(fw.data.get("valid_from")), date(fw.data.get("valid_until"))
+    file, pos = model.at("qualification", "registered")
+    if start and registered < start:
+        yield finding("outside-qualification-dates", file, pos,
+                      f"registered on {registered}, before {fw.title} opened on {start}", subject=fw.id,
+                      hint="check the registration date with your centre")
+    if end and registered > end:
+        yield finding("outside-qualification-dates", file, pos,
+                      f"registered on {registered}, after {fw.title} closed to registrations on {end}",
+                      subject=fw.id, hint="check the registration date, or move to the successor qualification")
+
+
+unevidenced_criterion.params = {"min_evidence_per_criterion": "entries each criterion needs (default 1)"}

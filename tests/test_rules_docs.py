@@ -1,0 +1,44 @@
+"""docs/checks.md's rule reference is generated from the registry: it must match, and cover every rule."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from generator import docs
+from generator.auto import AUTO_RULES
+from generator.registry import RULES
+
+
+def test_committed_rule_reference_is_up_to_date():
+    current = docs.DOC.read_text("utf-8")
+    assert docs.splice(current, docs.render()) == current, "run: python -m generator.docs"
+
+
+def test_reference_documents_every_rule_with_a_cited_why():
+    text = docs.render()
+    for rule in RULES.values():
+        assert f"#### `{rule.name}`" in text
+        assert re.search(r"\((000|001|003|004)\b[^)]*, [A-Z]", rule.why), f"{rule.name}: its `why` cites no seed section"
+    for name, (_, fn) in AUTO_RULES.items():
+        assert f"| `{name}` |" in text and getattr(fn, "why", "")
+
+
+def test_every_gap_rule_of_the_spec_is_registered():
+    spec = {"unevidenced-criterion", "credit-rules", "overdue-action", "no-follow-up", "missing-consent",
+            "review-due", "unjustified-contact", "dormant-contact", "one-sided", "few-methods", "narrow-networks",
+            "no-reflection", "goal-not-smart", "goal-overdue", "outside-qualification-dates", "unmapped-entry"}
+    assert {r.name for r in RULES.values() if r.kind == "gap"} == spec
+    assert RULES["unmapped-entry"].severity == "info"
+
+
+def test_splice_replaces_only_the_region_and_refuses_without_markers(tmp_path):
+    doc = f"before\n{docs.START}\nold\n{docs.END}\nafter\n"
+    assert docs.splice(doc, "new\n") == f"before\n{docs.START}\nnew\n{docs.END}\nafter\n"
+    with pytest.raises(ValueError):
+        docs.splice("no markers", "x")
+    stale = tmp_path / "checks.md"
+    stale.write_text(doc, "utf-8")
+    assert docs.main(["--check", "--file", str(stale)]) == 1
+    assert docs.main(["--file", str(stale)]) == 0
+    assert docs.main(["--check", "--file", str(stale)]) == 0

@@ -1,0 +1,33 @@
+"""Sparse portfolios: missing optional sections, empty lists and contacts with no entries never crash a rule."""
+from __future__ import annotations
+
+import datetime as dt
+
+from rules_helpers import Folio
+
+
+def test_a_portfolio_with_only_the_required_sections(tmp_path):
+    f = Folio(tmp_path)
+    f.portfolio = {"learner": {"name": "Sam"}, "qualification": {"framework": "tiny", "units": ["A/1"]}}
+    f.contacts.clear()
+    f.entries.clear()
+    result = f.check()
+    rules = sorted({d.rule for d in result.diagnostics})
+    assert rules == ["credit-rules", "few-methods", "narrow-networks", "no-reflection", "one-sided",
+                     "unevidenced-criterion"]
+    assert all(d.severity == "warning" for d in result.diagnostics)
+    assert (result.coverage.evidenced, result.coverage.total) == (0, 2)
+
+
+def test_empty_lists_and_bare_records(tmp_path):
+    f = Folio(tmp_path)
+    f.portfolio.update({"networks": [], "goals": [{"id": "bare", "statement": "Something.", "status": "planned"}],
+                        "frameworks": [], "checks": {"ignore": [], "severity": {}}})
+    f.contacts["bare"] = {"name": "B", "reviews": [], "networks": [], "goals": [], "consent": {}}
+    f.entries["2026-03-02-bare"] = ({"title": "Bare", "date": "2026-03-02", "kind": "meeting", "contacts": [],
+                                     "actions": [], "methods": [], "criteria": [], "discussion": []}, "")
+    found = {(d.rule, d.subject) for d in f.findings(as_of=dt.date(2030, 1, 1))}
+    assert ("goal-not-smart", "bare") in found
+    assert ("unmapped-entry", "2026-03-02-bare") in found
+    assert ("narrow-networks", "networks") in found
+    assert not {r for r, _ in found} & {"goal-overdue"}        # no target date: cannot be overdue
