@@ -6,7 +6,7 @@ SOURCE ?= .
 OUT    ?= site
 ARGS   ?=
 
-.PHONY: build check test clean setup
+.PHONY: build check test clean setup serve new-entry new-contact export bench
 
 # The venv is (re)installed only when pyproject.toml changes: the stamp files remember.
 $(VENV)/.installed: pyproject.toml
@@ -30,6 +30,25 @@ check: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	bash tools/ensure-chromium.sh
 	$(BIN)/python -m pytest $(ARGS)
+
+serve: $(VENV)/.installed
+	$(BIN)/portfolio serve --source $(SOURCE) $(ARGS)
+
+# make new-entry TITLE="Coffee with Priya"   /   make new-contact NAME="Priya Shah"
+new-entry: $(VENV)/.installed
+	@test -n "$(TITLE)" || { echo 'usage: make new-entry TITLE="What happened"'; exit 2; }
+	$(BIN)/portfolio new entry "$(TITLE)" --source $(SOURCE) $(ARGS)
+
+new-contact: $(VENV)/.installed
+	@test -n "$(NAME)" || { echo 'usage: make new-contact NAME="Their name"'; exit 2; }
+	$(BIN)/portfolio new contact "$(NAME)" --source $(SOURCE) $(ARGS)
+
+export: $(VENV)/.installed
+	$(BIN)/portfolio export --source $(SOURCE) $(ARGS)
+
+# Long (minutes): installs Hugo (Debian) and MkDocs + Pelican (benchmarks/.venv) itself. Not part of `make test`.
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/bench.py $(ARGS)
 
 clean:
 	rm -rf $(OUT) .cache .pytest_cache

@@ -28,6 +28,20 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="the date the date-dependent rules count from (default: today)")
     p.add_argument("--strict", action="store_true", help="fail on warnings too")
     p.add_argument("--format", choices=sorted(REPORTERS), default="text", help="how to print findings")
+    _cache_options(p)
+
+
+def _cache_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--cache", type=Path, default=None, metavar="DIR",
+                   help="where to keep the incremental-build cache (default: SOURCE/.cache/portfolio)")
+    p.add_argument("--no-cache", action="store_true", help="parse and render everything afresh")
+
+
+def _cache(args):
+    if getattr(args, "no_cache", True):
+        return None
+    from .cache import Cache, default_dir
+    return Cache(args.cache or default_dir(args.source))
 
 
 def parser() -> argparse.ArgumentParser:
@@ -40,6 +54,20 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="check, then render the site (refuses while errors stand)")
     _common(p)
     p.add_argument("--out", type=Path, default=None, help="output folder (default: SOURCE/site)")
+    p = sub.add_parser("serve", help="build, serve on localhost, rebuild on save and reload the browser")
+    p.add_argument("--source", type=Path, default=Path("."), help="the portfolio folder (default: current folder)")
+    p.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0 picks a free one)")
+    p.add_argument("--as-of", type=_date, default=None, metavar="DATE", help="as for check (default: today)")
+    p.add_argument("--cache", type=Path, default=None, metavar="DIR",
+                   help="cache folder; the served site is built in DIR/serve (default: SOURCE/.cache/portfolio)")
+    p = sub.add_parser("new", help="create a new entry or contact file from a template")
+    p.add_argument("kind", choices=["entry", "contact"], help="what to create")
+    p.add_argument("title", help="the entry's title, or the contact's name (it names the file)")
+    p.add_argument("--source", type=Path, default=Path("."), help="the portfolio folder (default: current folder)")
+    p.add_argument("--date", type=_date, default=None, help="the entry's date (default: today)")
+    p = sub.add_parser("export", help="write the portfolio as one archive (site, portfolio.json, evidence, matrix.csv)")
+    _common(p)
+    p.add_argument("--out", type=Path, default=None, help="folder for the archive (default: SOURCE/export)")
     return ap
 
 
@@ -54,14 +82,28 @@ def main(argv=None) -> int:
     if not args.source.is_dir():
         print(f"portfolio: error: source folder '{args.source}' does not exist", file=sys.stderr)
         return 2
+    if args.command == "new":
+        return _new(args)
+    if args.command == "serve":
+        from .serve import serve
+        try:
+            return serve(args.source, args.port, args.as_of, args.cache)
+        except OSError as exc:   # e.g. the port is taken
+            print(f"portfolio: error: cannot serve on port {args.port}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
     as_of = args.as_of or dt.date.today()
+    cache = _cache(args)
     try:
         if args.command == "check":
-            result = pipeline.check(args.source, as_of)
+            result = pipeline.check(args.source, as_of, cache)
+            if cache is not None:
+                cache.save()
             _report(result, args)
             return 1 if result.failed(args.strict) else 0
+        if args.command == "export":
+            return _export(args, as_of, cache)
         out = args.out or args.source / "site"
-        result = pipeline.build(args.source, out, as_of, args.strict)
+        result = pipeline.build(args.source, out, as_of, args.strict, cache)
         _report(result, args)
         if not result.published:
             print("portfolio: site not published: fix the errors above (the previous site is untouched)",
@@ -74,3 +116,25 @@ def main(argv=None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+
+
+def _new(args) -> int:
+    from .new import Exists, create
+    try:
+        path = create(args.source, args.kind, args.title, args.date)
+    except Exists as exc:
+        print(f"portfolio: error: {exc}", file=sys.stderr)
+        return 1
+    print(path)
+    return 0
+
+
+def _export(args, as_of, cache) -> int:
+    from .export import export
+    result, archive = export(args.source, args.out or args.source / "export", as_of, args.strict, cache)
+    _report(result, args)
+    if archive is None:
+        print("portfolio: not exported: fix the errors above", file=sys.stderr)
+        return 1
+    print(f"portfolio: exported {archive} (and {archive.parent / 'matrix.csv'})", file=sys.stderr)
+    return 0

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .load import Source, Sources
+from .redact import redact_model
 
 DEFAULT_CHECKS = {
     "min_evidence_per_criterion": 1,
@@ -191,6 +192,13 @@ class Contact(Located):
         dated = [r for r in self.reviews if r.date]
         return max(dated, key=lambda r: r.date) if dated else None
 
+    def next_review_due(self, interval_days: int) -> dt.date | None:
+        """When the next relationship review falls due: a current or potential contact only."""
+        if self.status not in ("current", "potential"):
+            return None
+        last = self.last_review.date if self.last_review else self.met_date
+        return last + dt.timedelta(days=int(interval_days)) if last else None
+
 
 @dataclass(eq=False)
 class Action(Located):
@@ -230,6 +238,7 @@ class Entry(Located):
     witness_confirmed: str = ""
     body: str = ""
     body_line: int = 1
+    slug: str = ""                 # the public id used in the site: id with hidden names cut (redact.py)
 
 
 @dataclass(eq=False)
@@ -249,6 +258,7 @@ class Portfolio(Located):
     entries: list = field(default_factory=list)             # by date, then id
     units: dict = field(default_factory=dict)               # unit ref -> Unit, every framework in use
     criteria: dict = field(default_factory=dict)            # "UNIT:ID" -> Criterion
+    redactor: object = field(default=None, repr=False)      # redact.Redactor: hides unpublished names
 
     @property
     def chosen_units(self):
@@ -340,6 +350,8 @@ def build(sources: Sources, valid: set) -> Portfolio | None:
 
     _contacts(model, [s for s in sources.contacts if s.file in valid])
     _entries(model, [s for s in sources.entries if s.file in valid])
+    # learners write contacts' names everywhere: hide the unpublished ones before any stage reads text
+    model.redactor = redact_model(model)
     return model
 
 

@@ -15,6 +15,7 @@ from .diagnostics import Diagnostic
 from .load import Sources, load
 from .render import render_site
 from .render.assets import site_copies
+from .render.environment import theme_dirs
 from .validate import validate
 from .write import publish
 
@@ -35,10 +36,14 @@ class Result:
         return any(d.severity == "error" or (strict and d.severity == "warning") for d in self.diagnostics)
 
 
-def check(source: Path, as_of: dt.date) -> Result:
+def check(source: Path, as_of: dt.date, cache=None) -> Result:
+    """With a `generator.cache.Cache`, files whose bytes are unchanged are not parsed or validated again."""
     diagnostics: list[Diagnostic] = []
-    sources = load(Path(source), diagnostics)
-    valid = validate(sources, diagnostics)
+    if cache is not None:
+        sources, valid = cache.load_and_validate(Path(source), diagnostics)
+    else:
+        sources = load(Path(source), diagnostics)
+        valid = validate(sources, diagnostics)
     model = model_stage.build(sources, valid)
     coverage = None
     if model is not None:
@@ -48,12 +53,23 @@ def check(source: Path, as_of: dt.date) -> Result:
     return Result(sources, model, diagnostics, coverage)
 
 
-def build(source: Path, out: Path, as_of: dt.date, strict: bool = False) -> Result:
-    """Check, then render and publish atomically — but never while errors (or, strict, warnings) stand."""
-    result = check(source, as_of)
+def build(source: Path, out: Path, as_of: dt.date, strict: bool = False, cache=None) -> Result:
+    """Check, then render and publish atomically — but never while errors (or, strict, warnings) stand.
+
+    With a `cache`, only pages whose inputs changed are rendered and only files whose bytes changed
+    are written; the result is byte-identical to a clean build."""
+    result = check(source, as_of, cache)
     if result.model is None or result.failed(strict):
         return result
-    files = render_site(result.model, result.diagnostics, result.coverage, as_of)
-    publish(files, site_copies(result.model), Path(out), Path(source))
+    if cache is None:
+        files = render_site(result.model, result.diagnostics, result.coverage, as_of)
+        publish(files, site_copies(result.model), Path(out), Path(source))
+    else:
+        pages = cache.pages(result.model, result.diagnostics, as_of, out, theme_dirs(result.model))
+        files = render_site(result.model, result.diagnostics, result.coverage, as_of, cache=pages)
+        manifest = publish(files, site_copies(result.model), Path(out), Path(source),
+                           previous=pages.previous, keys=pages.keys)
+        cache.published(out, manifest)
+        cache.save()
     result.published = True
     return result

@@ -6,6 +6,7 @@ to write into the learner's record folders.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
@@ -27,26 +28,90 @@ def check_output(out: Path, source: Path) -> None:
             raise UnsafeOutput(f"refusing to write the site to {out}: it would overwrite records in {folder}")
 
 
-def publish(files: dict[str, bytes], copies: dict[str, Path], out: Path, source: Path) -> None:
-    """Write `files` (site path -> bytes) and `copies` (site path -> file to copy) as the new `out`."""
+def intact(path: Path, rec) -> bool:
+    """Is the file at `path` still the one a manifest record describes (same inode, size and mtime)?"""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    return (st.st_size, st.st_mtime_ns, st.st_ino) == tuple(rec[2:5])
+
+
+def publish(files: dict, copies: dict[str, Path], out: Path, source: Path,
+            previous: dict | None = None, keys: dict | None = None) -> dict:
+    """Make `out` hold exactly `files` (site path -> bytes) and `copies` (site path -> file to copy).
+
+    `previous` is the manifest the last publish into `out` returned (site path -> (key, sha256, size,
+    mtime_ns, inode)); `keys` are the render cache's page keys to remember. A file whose bytes are
+    unchanged — or whose value in `files` is None, meaning "unchanged, keep it" — is hard-linked from
+    the current site rather than rewritten, so only changed files get new bytes and mtimes. The new
+    tree is still assembled aside and swapped in whole; when nothing at all changed, nothing is touched.
+    Returns the manifest of what is now published.
+    """
     check_output(out, source)
     out = out.resolve()
+    previous, keys = previous or {}, keys or {}
+    plan: dict[str, tuple] = {}    # site path -> (sha, bytes to write, or None to keep the published file)
+    for rel, data in files.items():
+        rec = previous.get(rel)
+        if data is None:
+            if not rec or not intact(out / rel, rec):
+                raise ValueError(f"{rel}: asked to keep a published file that is not there")
+            plan[rel] = (rec[1], None)
+            continue
+        sha = hashlib.sha256(data).hexdigest()
+        plan[rel] = (sha, None if rec and rec[1] == sha and intact(out / rel, rec) else data)
+    for rel, src in copies.items():
+        data = Path(src).read_bytes()
+        sha = hashlib.sha256(data).hexdigest()
+        rec = previous.get(rel)
+        plan[rel] = (sha, None if rec and rec[1] == sha and intact(out / rel, rec) else data)
+
+    if all(data is None for _, data in plan.values()) and set(plan) == set(previous) == _tree(out):
+        return {rel: (keys.get(rel, previous[rel][0]),) + tuple(previous[rel][1:]) for rel in plan}
+
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    manifest = {}
     try:
-        for rel, data in files.items():
+        made = set()
+        for rel, (sha, data) in plan.items():
             target = tmp / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        for rel, src in copies.items():
-            target = tmp / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(src, target)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            if data is None:
+                try:
+                    os.link(out / rel, target)
+                except OSError:   # a file system without hard links
+                    shutil.copy2(out / rel, target)
+            else:
+                target.write_bytes(data)
+            st = os.stat(target)
+            manifest[rel] = (keys.get(rel, ""), sha, st.st_size, st.st_mtime_ns, st.st_ino)
         os.chmod(tmp, 0o755)
         _swap(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    return manifest
+
+
+def _tree(out: Path) -> set:
+    """Every file under `out`, as site paths (empty when `out` does not exist)."""
+    found = set()
+    if not out.is_dir():
+        return found
+    stack = [(out, "")]
+    while stack:
+        folder, prefix = stack.pop()
+        with os.scandir(folder) as it:
+            for e in it:
+                if e.is_dir(follow_symlinks=False):
+                    stack.append((Path(e.path), prefix + e.name + "/"))
+                else:
+                    found.add(prefix + e.name)
+    return found
 
 
 def _swap(new: Path, out: Path) -> None:

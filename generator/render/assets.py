@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from . import paths
 from .environment import theme_dirs
 
 
@@ -16,10 +17,6 @@ def site_copies(model) -> dict[str, Path]:
                 if f.is_file():
                     copies["assets/" + f.relative_to(static).as_posix()] = f
     for entry in model.entries:
-        for att in entry.attachments:
-            copies[attachment_path(att)] = model.root / att.path
+        for i, att in enumerate(entry.attachments):
+            copies[paths.attachment(entry, i, att, model.redactor)] = model.root / att.path
     return copies
-
-
-def attachment_path(att) -> str:
-    return "files/" + att.path

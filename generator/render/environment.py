@@ -1,12 +1,12 @@
 """The Jinja2 environment: a learner's theme overrides any single template of the default theme."""
 from __future__ import annotations
 
-import posixpath
 from pathlib import Path
 
 import jinja2
 
-from .markdown import markdown
+from . import paths
+from .markdown import markdown, shift_headings
 
 DEFAULT_THEME = Path(__file__).resolve().parents[2] / "themes" / "default"
 
@@ -22,27 +22,53 @@ def theme_dirs(model) -> list[Path]:
 
 
 def relative(target: str, page: str) -> str:
-    """A link from site path `page` to site path `target`, relative so the site works anywhere."""
-    base = posixpath.dirname(page)
-    anchor = ""
-    if "#" in target:
-        target, anchor = target.split("#", 1)
-        anchor = "#" + anchor
-    if not target:
-        return anchor or "#"
-    rel = posixpath.relpath(target, base or ".")
-    return rel + anchor
+    """A link from site path `page` to site path `target` (see paths.relative)."""
+    return paths.relative(target, page)
+
+
+def filesize(n) -> str:
+    if n is None:
+        return "unknown size"
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1024
+    return str(n)
+
+
+class Undefined(jinja2.StrictUndefined):
+    """Printing, iterating or computing with a missing value is an error (a typo shows at once), but
+    testing one is not: `{% if network.data.joined %}` reads naturally for optional record keys."""
+
+    def __bool__(self):
+        return False
+
+
+_ENVIRONMENTS: dict = {}
 
 
 def environment(dirs: list[Path]) -> jinja2.Environment:
+    """One environment per theme stack, kept across builds (compiled templates are reused;
+    Jinja reloads a template whose file changed)."""
+    key = tuple(str(d) for d in dirs)
+    if key not in _ENVIRONMENTS:
+        _ENVIRONMENTS[key] = _make(dirs)
+    return _ENVIRONMENTS[key]
+
+
+def _make(dirs: list[Path]) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d / "templates")) for d in dirs]),
         autoescape=True,
-        undefined=jinja2.StrictUndefined,
+        undefined=Undefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
     env.filters["markdown"] = markdown
     env.filters["date"] = lambda d, fmt="%-d %B %Y": d.strftime(fmt) if d else ""
+    env.filters["filesize"] = filesize
+    env.filters["slugify"] = paths.slugify
+    env.filters["shift_headings"] = shift_headings
+    env.filters["crit_key"] = lambda c: f"{c.unit.slug}--{paths.slugify(c.id)}"
     return env

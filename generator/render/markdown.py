@@ -1,16 +1,37 @@
-"""Markdown → HTML with raw HTML disabled, so a record can never inject script into the site."""
+"""Markdown → HTML with raw HTML disabled, so a record can never inject script into the site.
+
+markdown-it's validateLink refuses javascript:, vbscript:, file: and non-image data: URLs, and
+with `html` off every tag a learner types is shown as text. Images from other sites are turned
+into plain links: the site makes no external requests.
+"""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
+from markdown_it.token import Token
 from markupsafe import Markup
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
-# markdown-it's validateLink already refuses javascript:, vbscript:, file: and non-image data: URLs.
+_EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
+_HEADING = re.compile(r"<(/?)h([1-6])>")
+
+
+def _no_external_images(state):
+    for tok in state.tokens:
+        for i, child in enumerate(tok.children or []):
+            if child.type == "image" and _EXTERNAL.match(child.attrGet("src") or "") \
+                    and not (child.attrGet("src") or "").lower().startswith("data:image/"):
+                alt = "".join(c.content for c in child.children or []) or child.attrGet("src")
+                link_open = Token("link_open", "a", 1)
+                link_open.attrSet("href", child.attrGet("src"))
+                text = Token("text", "", 0)
+                text.content = f"image: {alt}"
+                tok.children[i:i + 1] = [link_open, text, Token("link_close", "a", -1)]
 
 
 @lru_cache(maxsize=1)
@@ -18,21 +39,29 @@ def _md() -> MarkdownIt:
     md = (MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
           .enable(["table", "strikethrough"])
           .use(footnote_plugin).use(deflist_plugin).use(tasklists_plugin))
+    md.core.ruler.push("no_external_images", _no_external_images)
     return md
 
 
-def markdown(text: str | None, shift_headings: int = 1) -> Markup:
-    """Render Markdown; headings move down `shift_headings` levels so the page's h1 stays unique."""
+def markdown(text: str | None, base: int = 2) -> Markup:
+    """Render Markdown. Headings are renumbered so the highest one is `base` and none skips a level,
+    keeping the page's heading outline in order whatever levels the learner used."""
     if not text:
         return Markup("")
     md = _md()
     tokens = md.parse(text)
-    if shift_headings:
+    levels = sorted({int(t.tag[1]) for t in tokens if t.type == "heading_open"})
+    if levels:
+        new = {lvl: min(6, base + i) for i, lvl in enumerate(levels)}
         for tok in tokens:
             if tok.type in ("heading_open", "heading_close"):
-                level = min(6, int(tok.tag[1]) + shift_headings)
-                tok.tag = f"h{level}"
+                tok.tag = f"h{new[int(tok.tag[1])]}"
     return Markup(md.renderer.render(tokens, md.options, {}))
+
+
+def shift_headings(html, by: int = 1) -> Markup:
+    """Move every heading of already rendered Markdown down `by` levels (for the print view)."""
+    return Markup(_HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + by)}>", str(html)))
 
 
 def plain(text: str | None) -> str:

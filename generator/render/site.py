@@ -1,36 +1,74 @@
-"""The page list: which pages exist, and what each template is given."""
+"""Render every page: the model and findings → {site path: bytes}, nothing written yet.
+
+Templates see only the model and the shared `SiteData`; they never read files or raw YAML.
+One Jinja environment serves the whole build, and each page is rendered on its own.
+"""
 from __future__ import annotations
 
-import json
+from ..registry import RULES
+from . import paths
+from .environment import environment, theme_dirs
+from .outputs import matrix_csv, portfolio_json, search_index_js
+from .netmap import network_map
+from .pages import Page, pages  # noqa: F401  (Page is part of this module's interface)
 
-from .environment import environment, relative, theme_dirs
-
-
-class Page:
-    def __init__(self, path: str, template: str, title: str, **context):
-        self.path, self.template, self.title, self.context = path, template, title, context
-
-
-def entry_path(entry) -> str:
-    return f"entries/{entry.id}.html"
-
-
-def pages(model, findings, coverage):
-    yield Page("index.html", "index.html", "Dashboard")
-    for entry in model.entries:
-        yield Page(entry_path(entry), "entry.html", entry.title, entry=entry)
+_HREF = {
+    "Entry": paths.entry, "Contact": paths.contact, "Unit": paths.unit, "Criterion": paths.criterion,
+    "Network": paths.network, "Goal": paths.goal,
+}
 
 
-def render_site(model, findings, coverage, as_of) -> dict[str, bytes]:
+def href_path(obj) -> str | None:
+    f = _HREF.get(type(obj).__name__)
+    return f(obj) if f else None
+
+
+def label(obj) -> str:
+    """How an object is named in a link: the public name only."""
+    for attr in ("display_name", "title", "statement", "name", "ref"):
+        value = getattr(obj, attr, None)
+        if isinstance(value, str) and value:
+            return value
+    return str(obj)
+
+
+def render_site(model, findings, coverage, as_of, cache=None) -> dict[str, bytes | None]:
+    """{site path: bytes}. With a `cache` (generator.cache.PageCache), a page whose published copy is
+    still right is not rendered: its value is None, and write.publish keeps the published file."""
+    from .data import SiteData
+
     env = environment(theme_dirs(model))
-    out: dict[str, bytes] = {}
-    common = {"model": model, "findings": findings, "coverage": coverage, "as_of": as_of,
+    site = SiteData(model, findings, coverage, as_of)
+    common = {"rules": RULES, "model": model, "site": site, "coverage": coverage, "as_of": as_of,
               "site_title": (model.site or {}).get("title") or f"{model.learner.get('name')} — portfolio",
               "language": (model.site or {}).get("language") or "en"}
+    out: dict[str, bytes | None] = {}
     for page in pages(model, findings, coverage):
-        def url(target, _page=page.path):
-            return relative(target, _page)
-        html = env.get_template(page.template).render(
-            **common, **page.context, page=page, url=url, entry_url=lambda e, _u=url: _u(entry_path(e)))
-        out[page.path] = html.encode("utf-8")
+        if cache is not None and cache.fresh(page):
+            out[page.path] = None
+            continue
+        out[page.path] = render_page(env, page, common, site)
     return out
+
+
+def render_page(env, page, common, site) -> bytes:
+    fmt = page.context.get("format")
+    if fmt == "json":
+        return portfolio_json(site)
+    if fmt == "search-index":
+        return search_index_js(site)
+    if fmt == "csv":
+        return matrix_csv(page.context["unit"], page.context["rows"], site)
+
+    here = page.path
+
+    def url(target: str) -> str:
+        return paths.relative(target, here)
+
+    def href(obj) -> str:
+        return paths.relative(href_path(obj), here)
+
+    html = env.get_template(page.template).render(
+        **common, **page.context, page=page, url=url, href=href, paths=paths, label=label, href_path_of=href_path,
+        network_map=lambda: network_map(site.model, url))
+    return html.encode("utf-8")

@@ -1,0 +1,94 @@
+"""`portfolio export`: the portfolio as one self-contained archive for an awarding body.
+
+The zip holds the whole site (`site/`, browsable straight from the archive once unpacked),
+`portfolio.json` at the top, the evidence files the entries attach (`evidence/<entry>/<n>-<name>`,
+named as on the site; only those referenced — an unreferenced file in evidence/ may be private) and `matrix.csv`, the
+traceability matrix. The matrix is also written beside the archive. Like `build`, export
+refuses while errors stand; like the site, the archive is byte-identical for the same records
+and `--as-of` (fixed timestamps, sorted names).
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+from . import pipeline
+from .analyse import is_met
+from .new import slug
+from .render import render_site
+from .render.assets import site_copies
+from .write import check_output
+
+
+def matrix_rows(model) -> list[list[str]]:
+    """Criteria of the chosen units down, entries across; a cell is 'x' when the entry evidences it."""
+    minimum = model.checks.get("min_evidence_per_criterion", 1)
+    entries = model.entries
+    rows = [["framework", "unit", "unit title", "criterion", "criterion text", "status", "evidence count"]
+            + [_public_id(e) for e in entries]]
+    for unit in model.chosen_units:
+        for c in unit.criteria:
+            if c.auto_result is not None:
+                status = "met automatically" if c.auto_result.met else "gap"
+            else:
+                status = "evidenced" if is_met(c, minimum) else "gap"
+            cited = {id(e) for e in c.evidence}
+            rows.append([unit.framework.id, unit.ref, unit.title, c.id, c.text, status, str(len(c.evidence))]
+                        + ["x" if id(e) in cited else "" for e in entries])
+    return rows
+
+
+def _public_id(entry) -> str:
+    """The entry's id as the site shows it: a file name can hold the name of an unpublished contact."""
+    return getattr(entry, "slug", None) or entry.id
+
+
+def matrix_csv(model) -> bytes:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(matrix_rows(model))
+    return buf.getvalue().encode("utf-8-sig")   # the BOM makes spreadsheet programs read UTF-8 correctly
+
+
+def _add(zf: zipfile.ZipFile, name: str, data: bytes, stamp: tuple) -> None:
+    info = zipfile.ZipInfo(name, date_time=stamp)
+    info.external_attr = 0o644 << 16
+    info.compress_type = zipfile.ZIP_DEFLATED
+    zf.writestr(info, data)
+
+
+def archive_name(model, as_of: dt.date) -> str:
+    return f"portfolio-{slug(model.learner.get('name') or 'learner')}-{as_of.isoformat()}.zip"
+
+
+def export(source: Path, out: Path, as_of: dt.date, strict: bool = False, cache=None):
+    """Check, then write the archive and matrix into `out`. Returns (result, archive path or None)."""
+    result = pipeline.check(source, as_of, cache)
+    if result.model is None or result.failed(strict):
+        return result, None
+    model = result.model
+    files = render_site(model, result.diagnostics, result.coverage, as_of)
+    members: dict[str, bytes] = {f"site/{rel}": data for rel, data in files.items()}
+    for rel, src in site_copies(model).items():
+        members[f"site/{rel}"] = data = Path(src).read_bytes()
+        if rel.startswith("files/"):   # the attachments, under the names the site gives them (hidden names cut)
+            members["evidence/" + rel[len("files/"):]] = data
+    if "portfolio.json" in files:
+        members["portfolio.json"] = files["portfolio.json"]
+    matrix = matrix_csv(model)
+    members["matrix.csv"] = matrix
+
+    out = Path(out)
+    check_output(out, Path(source))
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / archive_name(model, as_of)
+    stamp = (max(as_of.year, 1980), as_of.month, as_of.day, 0, 0, 0)
+    tmp = target.with_name(target.name + ".part")
+    with zipfile.ZipFile(tmp, "w") as zf:
+        for name in sorted(members):
+            _add(zf, name, members[name], stamp)
+    tmp.replace(target)
+    (out / "matrix.csv").write_bytes(matrix)
+    return result, target

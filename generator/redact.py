@@ -1,0 +1,177 @@
+"""Names of contacts who did not consent to publication never reach the site.
+
+Learners write their contacts' names in titles, bodies, notes and file names. After the model is
+built, every piece of learner text is passed through a `Redactor`:
+
+- an unpublished contact's full name (any case) becomes their `display_name` pseudonym;
+- their first name alone, written as a name (capitalised), becomes their initials, and so does
+  their surname after a title (``Ms Shah``); a name part shared with the learner, a published
+  contact or the assessors is left alone, since it cannot be told apart;
+- their private contact id (the file name) becomes their public key, and an entry id that
+  carries a name becomes the entry's public slug.
+
+Entry ids and file names are redacted token by token (``call-tom-okafor`` → ``call-t-o``).
+Matching uses one trie-shaped regular expression per pass, so the cost is linear in the text
+and does not grow with the number of contacts.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+TITLES = ("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof")
+
+
+def fold(text: str) -> str:
+    """Lowercase ASCII form of a name part, as it appears in slugs (Chloé → chloe)."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
+def _parts(name: str) -> list[str]:
+    return [p for p in re.split(r"[\s\-]+", name.strip()) if p]
+
+
+def initials(name: str) -> str:
+    return "".join(p[0].upper() + "." for p in _parts(name) if p[0].isalpha()) or "A contact"
+
+
+def trie_pattern(words) -> str:
+    """A regex alternation of `words` shaped as a trie (one branch per next character), longest first.
+
+    A space in a word matches any run of whitespace, so names broken across lines still match."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def walk(node) -> str:
+        end = "" in node
+        branches = []
+        for ch in sorted(k for k in node if k):
+            branches.append((r"\s+" if ch == " " else re.escape(ch)) + walk(node[ch]))
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if end:
+            return "(?:" + body + ")?"
+        return body
+
+    return walk(trie)
+
+
+class Redactor:
+    def __init__(self, hidden, keep_names=(), ids=None):
+        """`hidden`: contacts not to be named (with .name, .display_name); `keep_names`: people who
+        may be named (the learner, published contacts, assessors); `ids`: private id -> public id."""
+        keep = {p for n in keep_names if n for p in _parts(n)}
+        keep_folded = {fold(p) for p in keep}
+        self.full: dict[str, str] = {}
+        firsts: dict[str, set] = {}
+        lasts: dict[str, set] = {}
+        for c in hidden:
+            parts = _parts(c.name)
+            if not parts:
+                continue
+            self.full[" ".join(parts).casefold()] = c.display_name
+            if len(parts) > 1:
+                firsts.setdefault(parts[0], set()).add(initials(c.name))
+                lasts.setdefault(parts[-1], set()).add(initials(c.name))
+        # a part shared by two hidden people stands for neither: keep only its first letter
+        self.firsts = {p: (i.pop() if len(i) == 1 else p[0] + ".") for p, i in firsts.items() if p not in keep}
+        self.lasts = {p: (i.pop() if len(i) == 1 else p[0] + ".") for p, i in lasts.items() if p not in keep}
+        words = set(self.full) | {p.casefold() for p in self.firsts} | {p.casefold() for p in self.lasts}
+        self._names = None
+        if words:
+            titles = "|".join(TITLES)
+            self._names = re.compile(rf"(?<!\w)(?:(?P<title>(?:{titles})\.?)\s+)?(?P<name>{trie_pattern(words)})(?!\w)",
+                                     re.IGNORECASE)
+        self.ids = dict(ids or {})
+        self._ids = re.compile(rf"(?<![\w-])(?:{trie_pattern(self.ids)})(?![\w-])") if self.ids else None
+        self.tokens = {fold(p) for c in hidden for p in _parts(c.name) if len(fold(p)) >= 3} - keep_folded
+
+    def _name(self, m: re.Match) -> str:
+        name, title = m.group("name"), m.group("title")
+        key = " ".join(name.split()).casefold()
+        if key in self.full:
+            return (title + " " if title else "") + self.full[key]
+        if name in self.firsts:
+            return (title + " " if title else "") + self.firsts[name]
+        if title and name in self.lasts:
+            return title + " " + self.lasts[name]
+        return m.group(0)
+
+    def __call__(self, text):
+        if not text or not isinstance(text, str):
+            return text
+        if self._names is not None:
+            text = self._names.sub(self._name, text)
+        if self._ids is not None:
+            text = self._ids.sub(lambda m: self.ids[m.group(0)], text)
+        return text
+
+    def slug(self, slug: str) -> str:
+        """A slug with every token that is part of a hidden name cut to its first letter."""
+        if not self.tokens:
+            return slug
+        return "-".join(t[0] if t in self.tokens else t for t in slug.split("-"))
+
+    def deep(self, value):
+        """Redact every string inside nested dicts and lists (network data, self-assessment)."""
+        if isinstance(value, str):
+            return self(value)
+        if isinstance(value, list):
+            return [self.deep(v) for v in value]
+        if isinstance(value, dict):
+            return {k: self.deep(v) for k, v in value.items()}
+        return value
+
+
+def redact_model(model) -> Redactor:
+    """Redact all learner text in the model in place; give each entry its public `slug`."""
+    hidden = [c for c in model.contacts if not c.published]
+    learner = model.learner or {}
+    keep = [learner.get(k) for k in ("name", "assessor", "iqa")] + [c.name for c in model.contacts if c.published]
+    ids = {c.id: c.key for c in hidden}
+    r = Redactor(hidden, keep, ids)
+    taken: set = set()
+    for e in model.entries:
+        slug = r.slug(e.id)
+        if slug in taken:   # two entries whose ids differ only in a hidden name
+            n = 2
+            while f"{slug}-{n}" in taken:
+                n += 1
+            slug = f"{slug}-{n}"
+        taken.add(slug)
+        e.slug = slug
+        if slug != e.id:
+            r.ids[e.id] = slug
+    if r.ids:
+        r._ids = re.compile(rf"(?<![\w-])(?:{trie_pattern(r.ids)})(?![\w-])")
+
+    for e in model.entries:
+        e.title, e.body = r(e.title), r(e.body)
+        e.discussion = [r(d) for d in e.discussion]
+        e.value_given, e.value_received = r(e.value_given), r(e.value_received)
+        e.witness_confirmed = r(e.witness_confirmed)
+        for a in e.actions:
+            a.do, a.outcome = r(a.do), r(a.outcome)
+        for a in e.attachments:
+            a.caption = r(a.caption)
+    for c in model.contacts:
+        c.why, c.notes, c.met_how = r(c.why), r(c.notes), r(c.met_how)
+        for rev in c.reviews:
+            rev.note = r(rev.note)
+    for g in model.goals:
+        g.statement = r(g.statement)
+        for k in ("specific", "measurable", "achievable", "relevant"):
+            setattr(g, k, r(getattr(g, k)))
+        g.activities = [r(a) if isinstance(a, str) else a for a in g.activities]
+        for rev in g.revisions:
+            rev.change, rev.why = r(rev.change), r(rev.why)
+    for n in model.networks:
+        n.name, n.data = r(n.name), r.deep(n.data)
+    model.purpose = r(model.purpose)
+    model.self_assessment = r.deep(model.self_assessment)
+    return r

@@ -1,0 +1,205 @@
+"""Everything the pages share, computed once per build: lookups, rendered bodies, attachment
+facts, git dates, follow-ups, credit rules, diary filters and public diagnostics.
+
+Templates read only the model and this object; nothing here is per page, so every page is
+rendered independently of the others and the whole build stays linear in the records.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, replace
+
+from markupsafe import Markup
+
+from . import paths
+from .history import entry_history
+from .markdown import markdown
+from .pages import _filters
+
+DIMENSIONS = (("kind", "Kind"), ("method", "Method"), ("contact", "Contact"), ("network", "Network"))
+
+
+@dataclass
+class AttachmentInfo:
+    path: str          # the site path of the copy
+    source: str        # the record's path (redacted) for the page
+    caption: str
+    size: int | None
+    sha256: str | None
+
+
+def public_diagnostic(d, redactor):
+    """A diagnostic as the site may show it: hidden names and private ids replaced in every field."""
+    return replace(d, file=redactor(d.file), message=redactor(d.message), subject=redactor(d.subject),
+                   hint=redactor(d.hint))
+
+
+def _file_facts(path):
+    try:
+        h = hashlib.sha256()
+        size = 0
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+                size += len(block)
+        return size, h.hexdigest()
+    except OSError:
+        return None, None
+
+
+class SiteData:
+    def __init__(self, model, findings, coverage, as_of):
+        self.model, self.coverage, self.as_of = model, coverage, as_of
+        redactor = model.redactor
+        self.findings = [public_diagnostic(d, redactor) for d in findings] if redactor else list(findings)
+        self.checks = model.checks
+        self.review_interval = int(model.checks.get("review_interval_days") or 90)
+        self.minimum = int(model.checks.get("min_evidence_per_criterion") or 1)
+        self._bodies: dict = {}
+        self._history = None
+        self._subjects = None
+
+        self.by_rule: dict[str, list] = defaultdict(list)
+        for d in self.findings:
+            self.by_rule[d.rule].append(d)
+        self.counts = {s: sum(1 for d in self.findings if d.severity == s) for s in ("error", "warning", "info")}
+
+        actions = model.actions
+        self.overdue = [a for a in actions if not a.done and a.due and a.due < as_of]
+        self.open = [a for a in actions if not a.done and not (a.due and a.due < as_of)]
+        self.done = [a for a in actions if a.done]
+        self.open.sort(key=lambda a: (a.due or dt.date.max, a.entry.slug, a.index))
+        self.overdue.sort(key=lambda a: (a.due, a.entry.slug, a.index))
+        self.done.sort(key=lambda a: (a.done, a.entry.slug, a.index), reverse=True)
+
+        self._attachments: dict = {}
+        for e in model.entries:
+            self._attachments[id(e)] = [
+                AttachmentInfo(paths.attachment(e, i, a, redactor), redactor.slug(a.path) if redactor else a.path,
+                               a.caption, *_file_facts(model.root / a.path))
+                for i, a in enumerate(e.attachments)]
+
+        # diary filters: dimension -> [(value, label, path, entries, deps)], in a stable order
+        self.filters = dict(_filters(model))
+        self.criteria_used = [c for c in model.criteria.values() if c.evidence]
+
+    # -- per entry, computed on first use and kept -------------------------------------------
+    def body(self, entry) -> Markup:
+        html = self._bodies.get(id(entry))
+        if html is None:
+            html = self._bodies[id(entry)] = markdown(entry.body, 3)
+        return html
+
+    def attachments(self, entry) -> list:
+        return self._attachments[id(entry)]
+
+    def history(self, entry):
+        """(first recorded, last changed) from git, or None."""
+        if self._history is None:
+            self._history = entry_history(self.model.root)
+        return self._history.get(entry.file)
+
+    def timeline(self, contact):
+        """(date, kind, item), oldest first: first meeting, entries and relationship reviews."""
+        items = []
+        if contact.met_date:
+            items.append((contact.met_date, 0, "met", contact.met_how))
+        items += [(e.date, 1, "entry", e) for e in contact.entries if e.date]
+        items += [(r.date, 2, "review", r) for r in contact.reviews if r.date]
+        items.sort(key=lambda t: (t[0], t[1]))
+        return [(d, k, item) for d, _, k, item in items]
+
+    def goals_of(self, criterion):
+        seen, out = set(), []
+        for e in criterion.evidence:
+            for g in e.goals:
+                if id(g) not in seen:
+                    seen.add(id(g))
+                    out.append(g)
+        return out
+
+    @staticmethod
+    def score_keys(networks):
+        keys: dict = {}
+        for n in networks:
+            for k in n.data.get("scores") or {}:
+                keys.setdefault(k, None)
+        return list(keys)
+
+    def subject_path(self, subject):
+        """The page a diagnostic's subject (a public id or ref) is about, or None."""
+        if self._subjects is None:
+            m = self.model
+            self._subjects = {}
+            for u in m.units.values():
+                self._subjects[u.ref] = paths.unit(u)
+            for c in m.criteria.values():
+                self._subjects[c.ref] = paths.criterion(c)
+            for n in m.networks:
+                self._subjects[n.id] = paths.network(n)
+            for g in m.goals:
+                self._subjects[g.id] = paths.goal(g)
+            for c in m.contacts:
+                self._subjects[c.key] = paths.contact(c)
+            for e in m.entries:
+                self._subjects[e.slug] = paths.entry(e)
+        return self._subjects.get(subject) if subject else None
+
+    def action_status(self, action) -> str:
+        if action.done:
+            return "done"
+        return "overdue" if action.due and action.due < self.as_of else "open"
+
+    # -- derived facts ---------------------------------------------------------------------
+    def met(self, criterion) -> bool:
+        if criterion.auto_result is not None:
+            return criterion.auto_result.met
+        return len(criterion.evidence) >= self.minimum
+
+    def unit_coverage(self, unit):
+        crits = unit.criteria
+        done = sum(1 for c in crits if self.met(c))
+        return done, len(crits)
+
+    def next_review(self, contact):
+        return contact.next_review_due(self.review_interval)
+
+    def review_overdue(self, contact) -> bool:
+        due = self.next_review(contact)
+        return bool(due and due < self.as_of)
+
+    def credit_rules(self, framework):
+        """[(label, met, detail)] for the framework's credit rules over the chosen units."""
+        rules = framework.rules
+        chosen = [u for u in framework.units if u.chosen]
+        credits = lambda units: sum(u.credits or 0 for u in units)   # noqa: E731
+        out = []
+        if rules.get("min_total") is not None:
+            total = credits(chosen)
+            out.append((f"At least {rules['min_total']} credits in total", total >= rules["min_total"],
+                        f"{total} credits chosen"))
+        for g in rules.get("groups") or []:
+            in_group = [u for u in chosen if u.group == g.get("group")]
+            got = credits(in_group)
+            name = f"Group {g.get('group')}" + (f" ({g['title']})" if g.get("title") else "")
+            if g.get("mandatory"):
+                every = [u for u in framework.units if u.group == g.get("group")]
+                missing = [u.ref for u in every if not u.chosen]
+                out.append((f"{name}: every unit is mandatory", not missing,
+                            "all chosen" if not missing else "missing " + ", ".join(missing)))
+            if g.get("min") is not None:
+                out.append((f"{name}: at least {g['min']} credits", got >= g["min"], f"{got} credits chosen"))
+            if g.get("max") is not None:
+                out.append((f"{name}: at most {g['max']} credits", got <= g["max"], f"{got} credits chosen"))
+        return out
+
+    def groups(self, framework):
+        """[(group, heading, [units])] in the framework's order."""
+        titles = {g.get("group"): g.get("title") for g in framework.rules.get("groups") or []}
+        order: dict = {}
+        for u in framework.units:
+            order.setdefault(u.group or "", []).append(u)
+        return [(g, (f"Group {g}" + (f": {titles[g]}" if titles.get(g) else "")) if g else "Units", units)
+                for g, units in order.items()]

@@ -1,0 +1,159 @@
+"""The site's machine-readable files: portfolio.json, the search index and the matrix CSVs.
+
+portfolio.json's schema is documented in docs/site.md. Like the pages, they carry only public
+ids and names: contact keys and display names, entry slugs, redacted text; never channels.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html
+import io
+import json
+import re
+
+from . import paths
+
+SCHEMA = "https://portfolio-generator.invalid/schemas/portfolio-site-1.json"
+_TAG = re.compile(r"<[^>]+>")
+SEARCH_TEXT_LIMIT = 3000
+
+
+def _jsonable(value):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def _iso(d):
+    return d.isoformat() if d else None
+
+
+def _auto(result):
+    if result is None:
+        return None
+    ev = []
+    for o in result.evidence:
+        kind = type(o).__name__
+        ev.append({"type": kind.lower(), "id": getattr(o, "slug", None) or getattr(o, "key", None) or getattr(o, "id", "")})
+    return {"rule": result.rule, "met": result.met, "reasons": list(result.reasons), "params": result.params,
+            "evidence": ev}
+
+
+def model_dict(site) -> dict:
+    m = site.model
+    learner = {k: m.learner.get(k) for k in ("name", "role", "organisation", "candidate_number", "centre",
+                                             "assessor", "iqa") if m.learner.get(k)}
+    frameworks = []
+    for fw in m.frameworks:
+        units = []
+        for u in fw.units:
+            done, total = site.unit_coverage(u)
+            units.append({
+                "ref": u.ref, "title": u.title, "level": u.level, "credits": u.credits, "group": u.group,
+                "chosen": u.chosen, "url": paths.unit(u), "coverage": {"met": done, "total": total},
+                "outcomes": [{"id": o.id, "text": o.text, "criteria": [{
+                    "ref": c.ref, "id": c.id, "text": c.text, "url": paths.criterion(c), "met": site.met(c),
+                    "evidence": [e.slug for e in c.evidence], "auto": _auto(c.auto_result)}
+                    for c in o.criteria]} for o in u.outcomes]})
+        frameworks.append({"id": fw.id, "title": fw.title, "is_qualification": fw.is_qualification,
+                           **{k: fw.data.get(k) for k in ("awarding_body", "number", "level", "valid_from",
+                                                           "valid_until") if fw.data.get(k) is not None},
+                           "rules": fw.rules,
+                           "credit_rules": [{"rule": r, "met": ok, "detail": d} for r, ok, d in site.credit_rules(fw)],
+                           "units": units})
+    contacts = [{
+        "id": c.key, "name": c.display_name, "published": c.published, "role": c.role,
+        "organisation": c.organisation, "relationship": c.relationship, "strength": c.strength, "status": c.status,
+        "met": {"date": _iso(c.met_date), "how": c.met_how}, "why": c.why,
+        "consent": {k: c.consent.get(k) for k in ("basis", "recorded", "privacy_notice", "publish")
+                    if c.consent.get(k) is not None},
+        "reviews": [{"date": _iso(r.date), "value": r.value, "activity": r.activity, "potential": r.potential,
+                     "decision": r.decision, "note": r.note} for r in c.reviews],
+        "notes": c.notes, "networks": [n.id for n in c.networks], "goals": [g.id for g in c.goals],
+        "introduced_by": c.introduced_by.key if c.introduced_by else None,
+        "entries": [e.slug for e in c.entries], "last_interaction": _iso(c.last_interaction),
+        "next_review_due": _iso(site.next_review(c)), "url": paths.contact(c)} for c in m.contacts]
+    entries = []
+    for e in m.entries:
+        hist = site.history(e)
+        entries.append({
+            "id": e.slug, "url": paths.entry(e), "title": e.title, "date": _iso(e.date), "kind": e.kind,
+            "methods": e.methods, "contacts": [c.key for c in e.contacts], "networks": [n.id for n in e.networks],
+            "goals": [g.id for g in e.goals], "criteria": [c.ref for c in e.criteria],
+            "evidence_types": e.evidence_types, "discussion": e.discussion,
+            "actions": [{"do": a.do, "due": _iso(a.due), "done": _iso(a.done), "outcome": a.outcome,
+                         "status": site.action_status(a)} for a in e.actions],
+            "value": {"given": e.value_given, "received": e.value_received},
+            "attachments": [{"path": a.path, "caption": a.caption, "size": a.size, "sha256": a.sha256}
+                            for a in site.attachments(e)],
+            "reflection": e.reflection,
+            "witness": {"contact": e.witness.key, "confirmed": e.witness_confirmed} if e.witness else None,
+            "history": {"first_recorded": hist[0], "last_changed": hist[1]} if hist else None,
+            "body": e.body})
+    return {
+        "$schema": SCHEMA,
+        "as_of": site.as_of.isoformat(),
+        "learner": learner,
+        "qualification": m.qualification.id if m.qualification else None,
+        "registered": _iso(m.registered),
+        "purpose": m.purpose,
+        "coverage": site.coverage.as_dict() if site.coverage else None,
+        "frameworks": frameworks,
+        "networks": [{"id": n.id, "name": n.name, "kind": n.kind, "category": n.category, "status": n.status,
+                      **n.data, "contacts": [c.key for c in n.contacts], "entries": [e.slug for e in n.entries]}
+                     for n in m.networks],
+        "self_assessment": m.self_assessment,
+        "goals": [{"id": g.id, "statement": g.statement, **{k: getattr(g, k) for k in g.SMART[:4]},
+                   "time_bound": _iso(g.time_bound), "status": g.status, "achieved": _iso(g.achieved),
+                   "activities": g.activities,
+                   "revisions": [{"date": _iso(r.date), "change": r.change, "why": r.why} for r in g.revisions],
+                   "entries": [e.slug for e in g.entries], "contacts": [c.key for c in g.contacts]}
+                  for g in m.goals],
+        "contacts": contacts,
+        "entries": entries,
+        "diagnostics": [d.as_dict() for d in site.findings],
+        "summary": dict(site.counts),
+    }
+
+
+def portfolio_json(site) -> bytes:
+    return (json.dumps(model_dict(site), indent=1, ensure_ascii=False, default=_jsonable) + "\n").encode("utf-8")
+
+
+def _text(markup) -> str:
+    return " ".join(html.unescape(_TAG.sub(" ", str(markup))).split())
+
+
+def search_index_js(site) -> bytes:
+    """A script, not JSON: pages opened from disk cannot fetch() a file, but can load a <script src>."""
+    m = site.model
+    docs = []
+    for e in m.entries:
+        extra = " ".join([e.kind, *e.methods, *(c.display_name for c in e.contacts), *(c.ref for c in e.criteria),
+                          *e.discussion, *(f"{a.do} {a.outcome}" for a in e.actions), e.value_given, e.value_received])
+        docs.append([e.title, paths.entry(e), f"Entry, {e.date.isoformat() if e.date else ''}",
+                     (extra + " " + _text(site.body(e)))[:SEARCH_TEXT_LIMIT]])
+    for c in m.contacts:
+        docs.append([c.display_name, paths.contact(c), "Contact", f"{c.role} {c.organisation} {c.why}"])
+    for u in m.units.values():
+        docs.append([f"{u.ref} {u.title}", paths.unit(u), "Unit", " ".join(c.text for c in u.criteria)[:SEARCH_TEXT_LIMIT]])
+    for n in m.networks:
+        docs.append([n.name, paths.network(n), "Network", f"{n.kind} {n.category} {n.data.get('benefits', '')}"])
+    for g in m.goals:
+        docs.append([g.statement, paths.goal(g), "Goal", g.specific])
+    body = json.dumps(docs, ensure_ascii=False, separators=(",", ":"), default=_jsonable)
+    return f"window.PORTFOLIO_SEARCH = {body};\n".encode("utf-8")
+
+
+def matrix_csv(unit, rows, site) -> bytes:
+    """Entries down, the unit's criteria across; a cell is 'x' where the entry evidences the criterion."""
+    crits = unit.criteria
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(["date", "entry", "title"] + [c.ref for c in crits])
+    for e in rows:
+        mine = set(map(id, e.criteria))
+        w.writerow([_iso(e.date), e.slug, e.title] + ["x" if id(c) in mine else "" for c in crits])
+    w.writerow(["", "", "met"] + ["yes" if site.met(c) else "no" for c in crits])
+    return buf.getvalue().encode("utf-8")

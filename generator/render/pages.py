@@ -1,0 +1,105 @@
+"""The page list: which pages exist, what each is given, and which records each depends on.
+
+`pages()` yields `Page`s; rendering one needs only the page and the shared `SiteData`, never
+another page. `deps` names the model objects whose records a page reads (None: it reads
+everything), so an incremental build can skip pages whose records did not change.
+"""
+from __future__ import annotations
+
+from . import paths
+
+HOME = ("Dashboard", "index.html")
+QUAL = ("Qualification", "qualification.html")
+DIARY = ("Diary", "diary.html")
+
+
+class Page:
+    __slots__ = ("path", "template", "title", "deps", "crumbs", "context")
+
+    def __init__(self, path: str, template: str | None, title: str, deps=None, crumbs=(), **context):
+        self.path, self.template, self.title = path, template, title
+        self.deps = tuple(deps) if deps is not None else None
+        self.crumbs = tuple(crumbs)    # (label, site path) of the pages above this one
+        self.context = context
+
+    def __repr__(self):
+        return f"Page({self.path!r})"
+
+
+def _uniq(objs):
+    seen, out = set(), []
+    for o in objs:
+        if o is not None and id(o) not in seen:
+            seen.add(id(o))
+            out.append(o)
+    return out
+
+
+def entry_deps(e):
+    return _uniq([e, *e.contacts, *(c.unit for c in e.criteria), *e.goals, *e.networks, e.witness])
+
+
+def _auto(criteria) -> bool:
+    return any(c.auto for c in criteria)
+
+
+def pages(model, findings, coverage):
+    yield Page("index.html", "index.html", "Dashboard")
+    yield Page("qualification.html", "qualification.html", "Qualification", crumbs=[HOME])
+
+    for u in model.units.values():
+        crits = u.criteria
+        evidence = _uniq(e for c in crits for e in c.evidence)
+        deps = None if _auto(crits) else [u, *evidence]
+        yield Page(paths.unit(u), "unit.html", f"{u.ref} {u.title}", deps, [HOME, QUAL], unit=u)
+        for c in crits:
+            yield Page(paths.criterion(c), "criterion.html", f"{c.ref} {c.text}",
+                       None if c.auto else [u, *c.evidence], [HOME, QUAL, (u.ref, paths.unit(u))], criterion=c)
+
+    yield Page("matrix.html", "matrix-index.html", "Matrix", crumbs=[HOME])
+    for u in model.units.values():
+        evidence = _uniq(e for c in u.criteria for e in c.evidence)
+        crumbs = [HOME, ("Matrix", "matrix.html")]
+        yield Page(paths.matrix(u), "matrix.html", f"Matrix: {u.ref} {u.title}", [u, *evidence], crumbs,
+                   unit=u, rows=evidence)
+        yield Page(paths.matrix_csv(u), None, f"{u.ref} matrix (CSV)", [u, *evidence], crumbs,
+                   format="csv", unit=u, rows=evidence)
+
+    yield Page("diary.html", "diary.html", "Diary", crumbs=[HOME], entries=model.entries, filter=None)
+    for dim, values in _filters(model):
+        for value, label, path, entries, deps in values:
+            yield Page(path, "diary.html", f"Diary: {label}", deps, [HOME, DIARY],
+                       entries=entries, filter=(dim, value, label))
+
+    for e in model.entries:
+        yield Page(paths.entry(e), "entry.html", e.title, entry_deps(e), [HOME, DIARY], entry=e)
+
+    yield Page("contacts.html", "contacts.html", "Contacts", crumbs=[HOME])
+    for c in model.contacts:
+        deps = _uniq([c, *c.entries, c.introduced_by, *c.introduced])
+        yield Page(paths.contact(c), "contact.html", c.display_name, deps, [HOME, ("Contacts", "contacts.html")],
+                   contact=c)
+
+    yield Page("networks.html", "networks.html", "Networks", crumbs=[HOME])
+    yield Page("plan.html", "plan.html", "Development plan", crumbs=[HOME])
+    yield Page("gaps.html", "gaps.html", "Gaps", crumbs=[HOME])
+    yield Page("follow-ups.html", "follow-ups.html", "Follow-ups", crumbs=[HOME])
+    yield Page("search.html", "search.html", "Search", crumbs=[HOME])
+    yield Page("search-index.js", None, "Search index", format="search-index")
+    yield Page("print.html", "print.html", "Whole portfolio (print)", crumbs=[HOME])
+    yield Page("portfolio.json", None, "portfolio.json", format="json")
+
+
+def _filters(model):
+    """The diary's filter pages, one per value: (dimension, [(value, label, path, entries, deps)])."""
+    kinds, methods = {}, {}
+    for e in model.entries:
+        kinds.setdefault(e.kind, []).append(e)
+        for m in e.methods:
+            methods.setdefault(m, []).append(e)
+    yield "kind", [(k, k, paths.diary("kind", k), kinds[k], None) for k in sorted(kinds)]
+    yield "method", [(m, m, paths.diary("method", m), methods[m], None) for m in sorted(methods)]
+    yield "contact", [(c.key, c.display_name, paths.diary("contact", c.key), c.entries, [c, *c.entries])
+                      for c in model.contacts if c.entries]
+    yield "network", [(n.id, n.name, paths.diary("network", n.id), n.entries, None)
+                      for n in model.networks if n.entries]

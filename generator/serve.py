@@ -1,0 +1,256 @@
+"""`portfolio serve`: build, serve on localhost, rebuild on save, reload the open page.
+
+The site is built into a folder of its own (SOURCE/.cache/portfolio/serve), never the
+learner's site/. The live-reload script and the error overlay are added by the HTTP handler
+as each page is sent, so no published build ever contains them. While the records have
+errors the last good site stays up, with the errors (file:line:col: message) shown on top
+of every page until a save fixes them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import html
+import json
+import sys
+import threading
+import time
+import traceback
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from watchdog.events import FileSystemEventHandler
+from watchdog.observers import Observer
+
+from . import pipeline
+from .cache import Cache, default_dir
+from .diagnostics import to_text
+
+WATCHED = ("portfolio.yaml", "entries", "contacts", "criteria", "evidence", "themes")
+IGNORED_NAMES = ("*.swp", "*.swx", "*.swo", "*~", ".#*", "#*#", "4913", "*.tmp", ".DS_Store", "*.part")
+DEBOUNCE = 0.2          # seconds of quiet after the last save before rebuilding
+LONG_POLL = 20.0        # seconds a /__reload request waits for a change before answering anyway
+
+RELOAD_SCRIPT = """<script>/* portfolio serve: live reload (added while serving only) */
+(function () {
+  var v = %d;
+  function poll() {
+    fetch("/__reload?v=" + v, {cache: "no-store"}).then(function (r) { return r.json(); })
+      .then(function (d) { if (d.version !== v) { location.reload(); } else { poll(); } })
+      .catch(function () { setTimeout(poll, 1000); });
+  }
+  poll();
+})();
+</script>
+"""
+
+
+class State:
+    """What the server shows: a build counter the pages poll, and the errors of the last attempt."""
+
+    def __init__(self):
+        self.version = 0
+        self.errors: list[str] = []
+        self.built = False              # has any build been published yet?
+        self.changed = threading.Condition()
+
+    def update(self, errors: list[str], published: bool) -> None:
+        with self.changed:
+            self.errors = errors
+            self.built = self.built or published
+            self.version += 1
+            self.changed.notify_all()
+
+    def wait(self, seen: int, timeout: float) -> None:
+        with self.changed:
+            self.changed.wait_for(lambda: self.version != seen, timeout)
+
+
+def overlay(errors: list[str]) -> str:
+    if not errors:
+        return ""
+    items = "".join(f"<li><code>{html.escape(e)}</code></li>" for e in errors)
+    return ('<div id="portfolio-serve-errors" role="alert" style="position:fixed;top:0;left:0;right:0;'
+            'z-index:99999;max-height:60vh;overflow:auto;background:#fff0f0;color:#600;border-bottom:3px solid #c00;'
+            'padding:1em;font:14px/1.4 system-ui,sans-serif"><strong>Not rebuilt: fix these errors and save. '
+            'You are looking at the last good build.</strong><ul>' + items + "</ul></div>\n")
+
+
+def inject(page: bytes, state: State) -> bytes:
+    """Add the reload script (and the error overlay) just before </body>."""
+    extra = (overlay(state.errors) + RELOAD_SCRIPT % state.version).encode("utf-8")
+    at = page.lower().rfind(b"</body>")
+    return page[:at] + extra + page[at:] if at >= 0 else page + extra
+
+
+class Handler(SimpleHTTPRequestHandler):
+    state: State = None
+
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass  # one line per request drowns the rebuild messages
+
+    def end_headers(self):
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def do_GET(self):
+        url = urlsplit(self.path)
+        if url.path == "/__reload":
+            return self._reload(parse_qs(url.query))
+        target = Path(self.translate_path(self.path))
+        if target.is_dir():
+            if not url.path.endswith("/"):
+                return super().do_GET()   # the base class redirects to the slash
+            target = target / "index.html"
+        if target.suffix == ".html" and target.is_file():
+            return self._send(200, inject(target.read_bytes(), self.state))
+        if not self.state.built and url.path in ("/", "/index.html"):
+            page = b"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Not built yet</title></head><body>" \
+                   b"<h1>The site has not been built yet</h1></body></html>"
+            return self._send(200, inject(page, self.state))
+        return super().do_GET()
+
+    def _send(self, status: int, body: bytes, kind: str = "text/html; charset=utf-8"):
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _reload(self, query):
+        try:
+            seen = int(query.get("v", ["-1"])[0])
+        except ValueError:
+            seen = -1
+        self.state.wait(seen, LONG_POLL)
+        body = json.dumps({"version": self.state.version, "errors": self.state.errors}).encode("utf-8")
+        self._send(200, body, "application/json")
+
+
+def relevant(path: str, source: Path, extra: tuple = ()) -> bool:
+    """Is a changed path one of the records, criteria, themes or portfolio.yaml (and not an editor's temp file)?"""
+    try:
+        rel = Path(path).resolve().relative_to(source)
+    except ValueError:
+        return False
+    if not rel.parts or any(fnmatch.fnmatch(rel.name, pat) for pat in IGNORED_NAMES):
+        return False
+    return rel.parts[0] in WATCHED + extra
+
+
+class _Events(FileSystemEventHandler):
+    def __init__(self, server: "Server"):
+        self.server = server
+
+    def on_any_event(self, event):
+        if event.event_type in ("opened", "closed_no_write"):
+            return
+        paths = [event.src_path, getattr(event, "dest_path", "")]
+        if any(p and relevant(p, self.server.source, self.server.extra) for p in paths):
+            self.server.poke()
+
+
+class Server:
+    """The whole of `serve`; `start()` returns at once, `stop()` ends it cleanly (tests use both)."""
+
+    def __init__(self, source: Path, port: int = 8000, as_of: dt.date | None = None,
+                 cache_dir: Path | None = None, out: Path | None = None, quiet: bool = False):
+        self.source = Path(source).resolve()
+        self.as_of = as_of
+        folder = Path(cache_dir) if cache_dir else default_dir(self.source)
+        self.out = Path(out) if out else folder / "serve"
+        self.cache = Cache(folder)
+        self.state = State()
+        self.quiet = quiet
+        self.extra: tuple = ()
+        self._poked = threading.Event()
+        self._last_poke = 0.0
+        self._stop = threading.Event()
+        handler = type("BoundHandler", (Handler,), {"state": self.state})
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(self.out)))
+        self.httpd.daemon_threads = True
+        self.port = self.httpd.server_address[1]
+        self.observer = Observer()
+        self._threads: list[threading.Thread] = []
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    def _say(self, text: str) -> None:
+        if not self.quiet:
+            print(text, file=sys.stderr, flush=True)
+
+    def rebuild(self) -> bool:
+        started = time.perf_counter()
+        as_of = self.as_of or dt.date.today()
+        try:
+            result = pipeline.build(self.source, self.out, as_of, cache=self.cache)
+        except Exception as exc:  # a generator bug must not kill the server; show it and keep the last site
+            traceback.print_exc()
+            self.state.update([f"the build failed: {type(exc).__name__}: {exc}"], False)
+            return False
+        if result.model is not None:
+            theme = (result.model.site or {}).get("theme")
+            self.extra = (Path(theme).parts[0],) if theme and not Path(theme).is_absolute() else ()
+        errors = [f"{d.file}:{d.line}:{d.column}: {d.message}" for d in result.errors]
+        self.state.update(errors, result.published)
+        took = time.perf_counter() - started
+        if result.published:
+            self._say(f"portfolio: rebuilt in {took * 1000:.0f} ms")
+        else:
+            self._say(to_text(result.errors) + "portfolio: not rebuilt: still serving the last good site")
+        return result.published
+
+    def poke(self) -> None:
+        self._last_poke = time.monotonic()
+        self._poked.set()
+
+    def _watch_loop(self) -> None:
+        while not self._stop.is_set():
+            if not self._poked.wait(0.2):
+                continue
+            self._poked.clear()   # first, so a save during the rebuild triggers another
+            while time.monotonic() - self._last_poke < DEBOUNCE:   # wait for the saves to settle
+                time.sleep(DEBOUNCE / 4)
+            if not self._stop.is_set():
+                self.rebuild()
+
+    def start(self) -> "Server":
+        self.rebuild()
+        self.observer.schedule(_Events(self), str(self.source), recursive=False)
+        for name in WATCHED + self.extra:
+            if (self.source / name).is_dir():
+                self.observer.schedule(_Events(self), str(self.source / name), recursive=True)
+        self.observer.start()
+        for target in (self.httpd.serve_forever, self._watch_loop):
+            t = threading.Thread(target=target, daemon=True)
+            t.start()
+            self._threads.append(t)
+        self._say(f"portfolio: serving {self.source} at {self.url} (Ctrl-C to stop)")
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.observer.stop()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.observer.join(5)
+        for t in self._threads:
+            t.join(5)
+        self.cache.save()
+
+
+def serve(source: Path, port: int, as_of: dt.date | None = None, cache_dir: Path | None = None) -> int:
+    """Run until Ctrl-C; returns the exit status."""
+    server = Server(source, port, as_of, cache_dir).start()
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server._say("portfolio: stopping")
+    finally:
+        server.stop()
+    return 0

@@ -1,0 +1,131 @@
+"""`portfolio serve`: rebuild on save, reload signal, last good site kept while errors stand."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from generator.serve import Server, inject, relevant, State
+
+FIXTURE = Path(__file__).parent / "fixtures" / "authoring"
+ENTRY = "entries/2026-02-20-council-chat.md"
+PAGE = "entries/2026-02-20-council-chat.html"
+
+
+def get(url: str) -> tuple[int, str]:
+    with urllib.request.urlopen(url, timeout=10) as r:
+        return r.status, r.read().decode("utf-8")
+
+
+def version(server) -> int:
+    return json.loads(get(server.url + "__reload")[1])["version"]
+
+
+def wait_for(predicate, timeout=10.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.fixture
+def server(tmp_path):
+    src = tmp_path / "p"
+    shutil.copytree(FIXTURE, src)
+    s = Server(src, port=0, as_of=dt.date(2026, 3, 15), quiet=True).start()
+    yield s
+    s.stop()
+
+
+def find_page(server) -> str:
+    for p in (server.out).rglob("*council-chat.html"):
+        return server.url + p.relative_to(server.out).as_posix()
+    raise AssertionError("entry page not built")
+
+
+def test_serves_with_reload_script_but_the_build_has_none(server):
+    status, body = get(find_page(server))
+    assert status == 200 and "/__reload" in body and "Bea explained" in body
+    on_disk = next(server.out.rglob("*council-chat.html")).read_text()
+    assert "__reload" not in on_disk
+    assert not (server.source / "site").exists()    # never the learner's site/
+
+
+def test_save_rebuilds_and_advances_the_counter_then_errors_then_recovery(server):
+    url = find_page(server)
+    v0 = version(server)
+    entry = server.source / ENTRY
+    good = entry.read_text()
+    entry.write_text(good.replace("Bea explained", "Bea carefully explained"))
+    assert wait_for(lambda: version(server) > v0), "no rebuild after a save"
+    assert wait_for(lambda: "Bea carefully explained" in get(url)[1])
+    assert server.state.errors == []
+
+    v1 = version(server)
+    entry.write_text(good.replace("kind: meeting", "kind: meeting\nkind: call"))   # a duplicate key
+    assert wait_for(lambda: version(server) > v1)
+    body = get(url)[1]
+    assert "Bea carefully explained" in body                       # the last good site is still served
+    assert "portfolio-serve-errors" in body
+    assert f"{ENTRY}:" in body and "appears twice" in body         # file:line: message
+
+    v2 = version(server)
+    entry.write_text(good)
+    assert wait_for(lambda: version(server) > v2)
+    assert wait_for(lambda: "portfolio-serve-errors" not in get(url)[1] and "Bea explained" in get(url)[1])
+
+
+def test_reload_long_poll_returns_when_the_version_changes(server):
+    v = version(server)
+    started = time.monotonic()
+    import threading
+    threading.Timer(0.3, lambda: server.state.update([], True)).start()
+    data = json.loads(get(server.url + f"__reload?v={v}")[1])
+    assert data["version"] == v + 1 and time.monotonic() - started < 5
+
+
+def test_editor_temp_files_and_output_are_ignored(tmp_path):
+    src = tmp_path.resolve()
+    assert relevant(str(src / "entries" / "x.md"), src)
+    assert relevant(str(src / "portfolio.yaml"), src)
+    assert relevant(str(src / "themes" / "default" / "templates" / "base.html"), src)
+    for name in ("entries/.x.md.swp", "entries/x.md~", "entries/.#x.md", "entries/4913",
+                 "site/index.html", ".cache/portfolio/serve/index.html", ".git/index", "README.md"):
+        assert not relevant(str(src / name), src), name
+
+
+def test_inject_puts_script_before_body_end():
+    state = State()
+    state.update(["entries/a.md:3:1: bad <thing>"], False)
+    out = inject(b"<html><body><p>x</p></body></html>", state).decode()
+    assert out.index("__reload") < out.index("</body>")
+    assert "bad &lt;thing&gt;" in out and "<thing>" not in out
+
+
+def test_ctrl_c_stops_cleanly(tmp_path):
+    src = tmp_path / "p"
+    shutil.copytree(FIXTURE, src)
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--source", str(src), "--port", "0",
+                             "--as-of", "2026-03-15"], stderr=subprocess.PIPE, text=True)
+    try:
+        line = ""
+        end = time.monotonic() + 20
+        while "serving" not in line and time.monotonic() < end:
+            line = proc.stderr.readline()
+        assert "serving" in line
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()

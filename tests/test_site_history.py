@@ -1,0 +1,47 @@
+"""First-recorded and last-changed dates come from git when the portfolio is a repository."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import FIXTURES, build_site
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+
+def git(cwd, *args, date):
+    env = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date, "GIT_AUTHOR_NAME": "L",
+           "GIT_AUTHOR_EMAIL": "l@example.invalid", "GIT_COMMITTER_NAME": "L", "GIT_COMMITTER_EMAIL": "l@example.invalid"}
+    subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True)
+
+
+def test_dates_from_git(tmp_path):
+    src = tmp_path / "p"
+    shutil.copytree(FIXTURES / "site", src)
+    git(src, "init", "-q", date="2026-01-01T00:00:00+00:00")
+    git(src, "add", ".", date="2026-01-21T09:00:00+00:00")
+    git(src, "commit", "-q", "-m", "first", date="2026-01-21T09:00:00+00:00")
+    talk = src / "entries/2026-02-02-staff-club-talk.md"
+    talk.write_text(talk.read_text() + "\nAdded later.\n")
+    git(src, "commit", "-q", "-am", "edit", date="2026-02-03T10:30:00+00:00")
+    out = tmp_path / "site"
+    assert build_site(src, out).published
+    page = (out / "entries/2026-02-02-staff-club-talk.html").read_text()
+    assert "First recorded</dt><dd><time datetime=\"2026-01-21T09:00:00+00:00\"" in page
+    assert "Last changed</dt><dd><time datetime=\"2026-02-03T10:30:00+00:00\"" in page
+    other = (out / "entries/2026-03-01-reflection.html").read_text()
+    assert other.count("2026-01-21T09:00:00+00:00") == 4   # first and last, each as attribute and text
+
+
+def test_no_git_no_dates(built_site):
+    # the session fixture is a plain copy, not a repository of its own... unless it sits inside one
+    page = (built_site / "entries/2026-02-02-staff-club-talk.html").read_text()
+    from generator.render.history import entry_history
+    from conftest import REPO
+    assert entry_history(REPO / "does-not-exist") == {}
+    if "First recorded" in page:
+        pytest.skip("the temporary folder is inside a git repository")
+    assert "Last changed" not in page

@@ -1,0 +1,103 @@
+"""Privacy in the output: channels never appear, unpublished names are replaced everywhere (text,
+titles, file names, search index, portfolio.json, map), and Markdown cannot inject script."""
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace as NS
+
+import pytest
+
+from generator.redact import Redactor, trie_pattern
+from site_helpers import all_text
+
+
+def contact(name, display):
+    return NS(name=name, display_name=display)
+
+
+ZARA = contact("Zara Quill", "Z.Q., Warehouse Manager, Northwind Foods")
+
+
+def test_full_name_any_case_becomes_pseudonym():
+    r = Redactor([ZARA])
+    assert r("I met ZARA quill and zara  Quill.") == f"I met {ZARA.display_name} and {ZARA.display_name}."
+
+
+def test_first_name_only_when_written_as_a_name():
+    r = Redactor([ZARA])
+    assert r("Zara said so; Zara's plan.") == "Z.Q. said so; Z.Q.'s plan."
+    assert r("the zara brand") == "the zara brand"              # not capitalised: not a name
+    assert r("Zarathustra spoke") == "Zarathustra spoke"        # a longer word is not the name
+
+
+def test_surname_only_after_a_title():
+    r = Redactor([ZARA])
+    assert r("Ms Quill agreed; Dr. Quill too.") == "Ms Z.Q. agreed; Dr. Z.Q. too."
+    assert r("Quill pens") == "Quill pens"
+
+
+def test_names_shared_with_people_who_may_be_named_are_kept():
+    r = Redactor([contact("Ada Stone", "A.S., Buyer")], keep_names=["Ada Learner"])
+    assert r("Ada wrote to Ada Stone") == "Ada wrote to A.S., Buyer"
+
+
+def test_first_name_shared_by_two_hidden_contacts_gives_only_its_initial():
+    r = Redactor([contact("Sam One", "S.O."), contact("Sam Two", "S.T.")])
+    assert r("Sam called") == "S. called"
+    assert r("Sam Two called") == "S.T. called"
+
+
+def test_private_ids_and_slugs():
+    r = Redactor([ZARA], ids={"zara-quill": "c-123"})
+    assert r("contacts/zara-quill.yaml: see zara-quill") == "contacts/c-123.yaml: see c-123"
+    assert r("not-zara-quill-x") == "not-zara-quill-x"
+    assert r.slug("2026-01-20-call-zara-quill") == "2026-01-20-call-z-q"
+    assert r.slug("2026-01-20-quilting") == "2026-01-20-quilting"
+
+
+def test_trie_pattern_prefers_the_longest_match():
+    pat = re.compile(rf"(?:{trie_pattern(['ann', 'ann lee', 'anna'])})")
+    assert [m.group(0) for m in pat.finditer("ann lee, anna, ann")] == ["ann lee", "anna", "ann"]
+
+
+def test_no_hidden_name_channel_or_private_id_anywhere(built_site):
+    text = all_text(built_site)
+    lower = text.lower()
+    for secret in ("zara", "quill", "zara-quill", "zara.secret", "pat.secret", "7700 900999", "quill.example"):
+        assert secret not in lower, secret
+    assert "Pat Public" in text                      # published with consent
+    assert "Z.Q., Warehouse Manager, Northwind Foods" in text
+
+
+def test_no_script_injection(built_site):
+    page = (built_site / "entries/2026-01-20-forum-meeting-z-q.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in page and "&lt;script&gt;alert" in page
+    assert "<img src=x" not in page and "onerror" not in page.replace("&lt;img src=x onerror=alert(1)&gt;", "")
+    assert 'href="javascript:' not in page.lower()
+    assert "tracker.example.com/pixel.png" not in re.findall(r'src="([^"]*)"', page)
+    networks = (built_site / "networks.html").read_text(encoding="utf-8")
+    assert '<script>alert("purpose")' not in networks
+    for f in built_site.rglob("*.html"):
+        scripts = re.findall(r"<script[^>]*>", f.read_text(encoding="utf-8"))
+        assert all(re.fullmatch(r'<script src="[^"]+\.js">', s) for s in scripts), (f, scripts)
+
+
+def test_no_external_requests(built_site):
+    for f in built_site.rglob("*"):
+        if f.suffix in (".html", ".css", ".js"):
+            text = f.read_text(encoding="utf-8")
+            assert not re.search(r'(src|@import|url\()\s*=?\s*["\']?(https?:)?//', text), f
+            assert "<link" not in text or re.findall(r'<link[^>]*href="(?!\.\./|assets/)', text) == []
+
+
+@pytest.mark.parametrize("field", ["title", "body", "why", "notes", "review", "revision", "value"])
+def test_redaction_reaches_every_text_field(site_source, field):
+    from generator import pipeline
+    from conftest import AS_OF
+    m = pipeline.check(site_source, AS_OF).model
+    zara = next(c for c in m.contacts if not c.published)
+    entry = m.entries[0]
+    text = {"title": entry.title, "body": entry.body, "why": zara.why, "notes": zara.notes,
+            "review": zara.reviews[0].note, "revision": m.goals[0].revisions[0].why,
+            "value": entry.value_received}[field]
+    assert "Zara" not in text and "Quill" not in text and "Z.Q." in text
