@@ -59,7 +59,7 @@ class Source:
         return self.value_pos.get(path) or self.pos(path)
 
 
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_STR = "tag:yaml.org,2002:str"
 _constructor = yaml.constructor.SafeConstructor()
 
 
@@ -83,6 +83,8 @@ class _Converter:
         return self._scalar(node)
 
     def _scalar(self, node):
+        if node.tag == _STR:   # most values: no need for the constructor
+            return node.value
         try:
             value = _constructor.construct_object(node)
         except (ValueError, yaml.constructor.ConstructorError, OverflowError):

@@ -5,6 +5,7 @@ nearest valid name where there is one. Nothing here raises for bad content.
 """
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import json
 import re
@@ -12,6 +13,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+import fastjsonschema
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
@@ -30,6 +32,33 @@ def schema(kind: str) -> dict:
 @lru_cache(maxsize=None)
 def validator(kind: str) -> Draft202012Validator:
     return Draft202012Validator(schema(kind), format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def _is_date(value) -> bool:
+    try:
+        dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+@lru_cache(maxsize=None)
+def fast_validator(kind: str):
+    """A compiled validator (fastjsonschema, ~100x faster) used only to pass valid records quickly.
+
+    Our schemas use only keywords that mean the same in draft-07, which fastjsonschema compiles; a
+    record it rejects is validated again by jsonschema, whose errors carry the detail a learner
+    needs. tests/test_validate_fast.py checks that both accept exactly the same records."""
+    doc = dict(schema(kind), **{"$schema": "http://json-schema.org/draft-07/schema#"})
+    return fastjsonschema.compile(doc, formats={"date": _is_date})
+
+
+def is_valid_fast(kind: str, data) -> bool:
+    try:
+        fast_validator(kind)(data)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
 
 
 def did_you_mean(word, candidates) -> str:
@@ -121,6 +150,8 @@ _KEY_PROBLEMS = ("required", "additionalProperties", "propertyNames")
 
 def schema_diagnostics(source: Source, diagnostics: list) -> bool:
     """Validate one parsed record; return True when it is valid."""
+    if is_valid_fast(source.kind, source.data):
+        return True
     ok = True
     for error in sorted(validator(source.kind).iter_errors(source.data), key=lambda e: list(map(str, e.absolute_path))):
         for path, message, hint in _messages(error):

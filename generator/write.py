@@ -37,64 +37,78 @@ def intact(path: Path, rec) -> bool:
     return (st.st_size, st.st_mtime_ns, st.st_ino) == tuple(rec[2:5])
 
 
-def publish(files: dict, copies: dict[str, Path], out: Path, source: Path,
+def publish(files, copies: dict[str, Path], out: Path, source: Path,
             previous: dict | None = None, keys: dict | None = None) -> dict:
-    """Make `out` hold exactly `files` (site path -> bytes) and `copies` (site path -> file to copy).
+    """Make `out` hold exactly `files` (site path -> bytes, as a mapping or an iterable of pairs,
+    consumed lazily so a large site is never held in memory) and `copies` (site path -> file to copy).
 
     `previous` is the manifest the last publish into `out` returned (site path -> (key, sha256, size,
     mtime_ns, inode)); `keys` are the render cache's page keys to remember. A file whose bytes are
-    unchanged — or whose value in `files` is None, meaning "unchanged, keep it" — is hard-linked from
-    the current site rather than rewritten, so only changed files get new bytes and mtimes. The new
-    tree is still assembled aside and swapped in whole; when nothing at all changed, nothing is touched.
+    unchanged — or whose value is None, meaning "unchanged, keep it" — is hard-linked from the current
+    site rather than rewritten, so only changed files get new bytes and mtimes. The new tree is
+    assembled aside and swapped in whole; when nothing at all changed, the published site is not touched.
     Returns the manifest of what is now published.
     """
     check_output(out, source)
     out = out.resolve()
-    previous, keys = previous or {}, keys or {}
-    plan: dict[str, tuple] = {}    # site path -> (sha, bytes to write, or None to keep the published file)
-    for rel, data in files.items():
+    previous = previous or {}
+    keys = {} if keys is None else keys   # filled while `files` is consumed: keep the same dict
+    pairs = files.items() if isinstance(files, dict) else files
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    manifest: dict = {}
+    changed = False
+    made: set = set()
+
+    def place(rel: str, data: bytes | None) -> None:
+        nonlocal changed
         rec = previous.get(rel)
         if data is None:
             if not rec or not intact(out / rel, rec):
                 raise ValueError(f"{rel}: asked to keep a published file that is not there")
-            plan[rel] = (rec[1], None)
-            continue
-        sha = hashlib.sha256(data).hexdigest()
-        plan[rel] = (sha, None if rec and rec[1] == sha and intact(out / rel, rec) else data)
-    for rel, src in copies.items():
-        data = Path(src).read_bytes()
-        sha = hashlib.sha256(data).hexdigest()
-        rec = previous.get(rel)
-        plan[rel] = (sha, None if rec and rec[1] == sha and intact(out / rel, rec) else data)
-
-    if all(data is None for _, data in plan.values()) and set(plan) == set(previous) == _tree(out):
-        return {rel: (keys.get(rel, previous[rel][0]),) + tuple(previous[rel][1:]) for rel in plan}
-
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-    manifest = {}
-    try:
-        made = set()
-        for rel, (sha, data) in plan.items():
-            target = tmp / rel
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            if data is None:
-                try:
-                    os.link(out / rel, target)
-                except OSError:   # a file system without hard links
-                    shutil.copy2(out / rel, target)
+            sha = rec[1]
+        else:
+            sha = hashlib.sha256(data).hexdigest()
+            if not (rec and rec[1] == sha and intact(out / rel, rec)):
+                data_to_write = data
             else:
-                target.write_bytes(data)
-            st = os.stat(target)
-            manifest[rel] = (keys.get(rel, ""), sha, st.st_size, st.st_mtime_ns, st.st_ino)
+                data_to_write = None
+            data = data_to_write
+        target = tmp / rel
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        if data is None:
+            try:
+                os.link(out / rel, target)
+            except OSError:   # a file system without hard links
+                shutil.copy2(out / rel, target)
+        else:
+            target.write_bytes(data)
+            changed = True
+        st = os.stat(target)
+        manifest[rel] = (keys.get(rel, ""), sha, st.st_size, st.st_mtime_ns, st.st_ino)
+
+    try:
+        for rel, data in pairs:
+            place(rel, data)
+        for rel, src in copies.items():
+            place(rel, Path(src).read_bytes())
+        if not changed and set(manifest) == set(previous) == _tree(out):
+            shutil.rmtree(tmp, ignore_errors=True)
+            return {rel: (keys.get(rel, previous[rel][0]),) + tuple(previous[rel][1:]) for rel in manifest}
         os.chmod(tmp, 0o755)
         _swap(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return manifest
+    # a hard-linked file keeps its inode through the swap; a copied one was written in `tmp`
+    return {rel: (rec[0], rec[1]) + _stat(out / rel) for rel, rec in manifest.items()}
+
+
+def _stat(path: Path) -> tuple:
+    st = os.stat(path)
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
 def _tree(out: Path) -> set:

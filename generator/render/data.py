@@ -17,6 +17,11 @@ from . import paths
 from .history import entry_history
 from .markdown import markdown
 from .pages import _filters
+from .parallel import map_ordered
+
+def body_digest(text: str) -> str:
+    return hashlib.sha256(b"md3\0" + text.encode("utf-8")).hexdigest()
+
 
 DIMENSIONS = (("kind", "Kind"), ("method", "Method"), ("contact", "Contact"), ("network", "Network"))
 
@@ -85,7 +90,18 @@ class SiteData:
         self.filters = dict(_filters(model))
         self.criteria_used = [c for c in model.criteria.values() if c.evidence]
 
-    # -- per entry, computed on first use and kept -------------------------------------------
+    # -- per entry -----------------------------------------------------------------------------
+    def prepare_bodies(self, known: dict) -> None:
+        """Render every entry body once, before pages are rendered (so forked page workers share them).
+
+        `known` maps a body's digest to its HTML from earlier builds and is updated in place; bodies
+        not in it are rendered across both cores when there are many."""
+        digests = {id(e): body_digest(e.body) for e in self.model.entries}
+        missing = sorted({digests[id(e)]: e.body for e in self.model.entries if digests[id(e)] not in known}.items())
+        for (digest, _), html in zip(missing, map_ordered(lambda item: str(markdown(item[1], 3)), missing)):
+            known[digest] = html
+        self._bodies = {eid: Markup(known[d]) for eid, d in digests.items()}
+
     def body(self, entry) -> Markup:
         html = self._bodies.get(id(entry))
         if html is None:

@@ -47,11 +47,23 @@ class Undefined(jinja2.StrictUndefined):
 _ENVIRONMENTS: dict = {}
 
 
+def _templates_state(dirs: list[Path]) -> tuple:
+    """Every template file with its size and mtime: a theme edit (while serving) makes a new environment."""
+    state = []
+    for d in dirs:
+        for f in sorted((d / "templates").rglob("*")):
+            if f.is_file():
+                st = f.stat()
+                state.append((str(f), st.st_size, st.st_mtime_ns))
+    return tuple(state)
+
+
 def environment(dirs: list[Path]) -> jinja2.Environment:
-    """One environment per theme stack, kept across builds (compiled templates are reused;
-    Jinja reloads a template whose file changed)."""
-    key = tuple(str(d) for d in dirs)
+    """One environment per theme stack and state, kept across builds: compiled templates are reused,
+    and Jinja need not stat a template file on every page (auto_reload is off)."""
+    key = _templates_state(dirs)
     if key not in _ENVIRONMENTS:
+        _ENVIRONMENTS.clear()
         _ENVIRONMENTS[key] = _make(dirs)
     return _ENVIRONMENTS[key]
 
@@ -64,6 +76,7 @@ def _make(dirs: list[Path]) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,
     )
     env.filters["markdown"] = markdown
     env.filters["date"] = lambda d, fmt="%-d %B %Y": d.strftime(fmt) if d else ""

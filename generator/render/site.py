@@ -11,6 +11,7 @@ from .environment import environment, theme_dirs
 from .outputs import matrix_csv, portfolio_json, search_index_js
 from .netmap import network_map
 from .pages import Page, pages  # noqa: F401  (Page is part of this module's interface)
+from .parallel import map_ordered
 
 _HREF = {
     "Entry": paths.entry, "Contact": paths.contact, "Unit": paths.unit, "Criterion": paths.criterion,
@@ -32,23 +33,28 @@ def label(obj) -> str:
     return str(obj)
 
 
-def render_site(model, findings, coverage, as_of, cache=None) -> dict[str, bytes | None]:
-    """{site path: bytes}. With a `cache` (generator.cache.PageCache), a page whose published copy is
-    still right is not rendered: its value is None, and write.publish keeps the published file."""
+def render_site(model, findings, coverage, as_of, cache=None, bodies=None):
+    """Yield (site path, bytes) for every page, in a stable order, rendering lazily so a large site is
+    never held in memory whole. With a `cache` (generator.cache.PageCache), a page whose published
+    copy is still right is not rendered: its bytes are None, and write.publish keeps the published
+    file. `bodies` (Markdown source digest -> HTML) saves re-rendering unchanged entry bodies."""
     from .data import SiteData
 
     env = environment(theme_dirs(model))
     site = SiteData(model, findings, coverage, as_of)
+    site.prepare_bodies(bodies if bodies is not None else {})
     common = {"rules": RULES, "model": model, "site": site, "coverage": coverage, "as_of": as_of,
               "site_title": (model.site or {}).get("title") or f"{model.learner.get('name')} — portfolio",
               "language": (model.site or {}).get("language") or "en"}
-    out: dict[str, bytes | None] = {}
+    todo = []
     for page in pages(model, findings, coverage):
         if cache is not None and cache.fresh(page):
-            out[page.path] = None
-            continue
-        out[page.path] = render_page(env, page, common, site)
-    return out
+            yield page.path, None
+        else:
+            todo.append(page)
+    results = map_ordered(lambda page: render_page(env, page, common, site), todo)
+    for page, data in zip(todo, results):
+        yield page.path, data
 
 
 def render_page(env, page, common, site) -> bytes:

@@ -1,0 +1,47 @@
+"""Use both cores where it pays: Markdown bodies and pages rendered in forked worker processes.
+
+Workers are forked after the model and the shared site data exist, so they inherit them (copy on
+write) and only page paths and bytes cross the process boundary. Output does not depend on how the
+work is split: the parent yields results in page order. Small builds, platforms without `fork`, and
+processes that run other threads (`serve`: forking them is unsafe) render serially.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+
+MIN_PARALLEL = 150     # below this many items a worker pool costs more than it saves
+CHUNK = 40
+
+_STATE: tuple = ()     # (function, items) seen by forked workers
+
+
+def workers() -> int:
+    if threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return min(2, os.cpu_count() or 1)
+
+
+def _run(bounds):
+    fn, items = _STATE
+    start, stop = bounds
+    return [fn(item) for item in items[start:stop]]
+
+
+def map_ordered(fn, items: list):
+    """Yield fn(item) for every item, in order; across forked workers when there are enough items."""
+    global _STATE
+    n = workers()
+    if n < 2 or len(items) < MIN_PARALLEL:
+        for item in items:
+            yield fn(item)
+        return
+    _STATE = (fn, items)
+    try:
+        bounds = [(i, min(i + CHUNK, len(items))) for i in range(0, len(items), CHUNK)]
+        with multiprocessing.get_context("fork").Pool(n) as pool:
+            for chunk in pool.imap(_run, bounds):
+                yield from chunk
+    finally:
+        _STATE = ()
