@@ -135,6 +135,8 @@ class Cache:
         self.folder = Path(folder) if folder else None
         self.files: dict = {}       # rel path -> (kind, digest, source, diagnostics, valid)
         self.outputs: dict = {}     # resolved out folder -> {site path: (key, sha, size, mtime_ns, ino)}
+        self.bodies: dict = {}      # entry body digest -> rendered HTML (render.data.body_digest)
+        self._saved_bodies: set = set()
         self.dirty = False
         self.stats = {"parsed": 0, "reused": 0, "rendered": 0, "kept": 0}
         self._read()
@@ -150,6 +152,8 @@ class Cache:
             return
         if isinstance(state, dict) and state.get("code") == code_digest():
             self.files, self.outputs = state["files"], state["outputs"]
+            self.bodies = state.get("bodies", {})
+            self._saved_bodies = set(self.bodies)
 
     def save(self) -> None:
         if not self.folder or not self.dirty:
@@ -158,7 +162,8 @@ class Cache:
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".state-", dir=self.folder)
             with os.fdopen(fd, "wb") as f:
-                pickle.dump({"code": code_digest(), "files": self.files, "outputs": self.outputs}, f,
+                pickle.dump({"code": code_digest(), "files": self.files, "outputs": self.outputs,
+                             "bodies": self.bodies}, f,
                             protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self.folder / STATE_FILE)
             self.dirty = False
@@ -215,11 +220,25 @@ class Cache:
     def manifest(self, out: Path) -> dict:
         return self.outputs.get(str(Path(out).resolve()), {})
 
+    def keep_bodies(self, model) -> None:
+        """Forget rendered bodies no entry has any more, so the cache does not grow without end."""
+        from .render.data import body_digest
+        live = {body_digest(e.body) for e in model.entries}
+        if set(self.bodies) != live or not live <= self._saved_bodies:
+            self.bodies = {d: html for d, html in self.bodies.items() if d in live}
+            self._saved_bodies = set(self.bodies)
+            self.dirty = True
+
     def published(self, out: Path, manifest: dict) -> None:
         key = str(Path(out).resolve())
         if self.outputs.get(key) != manifest:
             self.outputs[key] = manifest
             self.dirty = True
+
+
+def astuple(d) -> tuple:
+    """A diagnostic's fields, for hashing (dataclasses.asdict is an order of magnitude slower)."""
+    return (d.severity, d.rule, d.file, d.line, d.column, d.message, d.subject, d.hint)
 
 
 def _index_facts(e) -> tuple:
@@ -279,7 +298,7 @@ class PageCache:
         self.base = _digest(code_digest(), _tree_digest(templates), str(as_of), model.source.digest, git_head(model.root),
                             sorted(counts.items()), [(c.key, c.display_name) for c in model.contacts],
                             [_index_facts(e) for e in model.entries])
-        self.everything = _digest(self.base, everything, [d.as_dict() for d in sorted(findings, key=lambda d: d.sort_key())])
+        self.everything = _digest(self.base, everything, [astuple(d) for d in sorted(findings, key=lambda d: d.sort_key())])
 
     def key(self, page) -> str:
         deps = getattr(page, "deps", None)
@@ -287,7 +306,7 @@ class PageCache:
             part = self.everything
         else:
             files = sorted({(d.source.file, d.source.digest) for d in deps})
-            about = [d.as_dict() for f, _ in files for d in self._by_file.get(f, ())]
+            about = [astuple(d) for f, _ in files for d in self._by_file.get(f, ())]
             part = _digest(self.base, files, about)
         return _digest(part, page.path, page.template, page.title)
 

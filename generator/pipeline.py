@@ -66,9 +66,11 @@ def build(source: Path, out: Path, as_of: dt.date, strict: bool = False, cache=N
         publish(files, site_copies(result.model), Path(out), Path(source))
     else:
         pages = cache.pages(result.model, result.diagnostics, as_of, out, theme_dirs(result.model))
-        files = render_site(result.model, result.diagnostics, result.coverage, as_of, cache=pages)
+        files = render_site(result.model, result.diagnostics, result.coverage, as_of, cache=pages,
+                            bodies=cache.bodies)
         manifest = publish(files, site_copies(result.model), Path(out), Path(source),
                            previous=pages.previous, keys=pages.keys)
+        cache.keep_bodies(result.model)
         cache.published(out, manifest)
         cache.save()
     result.published = True

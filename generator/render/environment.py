@@ -58,18 +58,27 @@ def _templates_state(dirs: list[Path]) -> tuple:
     return tuple(state)
 
 
-def environment(dirs: list[Path]) -> jinja2.Environment:
+def environment(dirs: list[Path], bytecode_dir: Path | None = None) -> jinja2.Environment:
     """One environment per theme stack and state, kept across builds: compiled templates are reused,
-    and Jinja need not stat a template file on every page (auto_reload is off)."""
-    key = _templates_state(dirs)
+    and Jinja need not stat a template file on every page (auto_reload is off). With a
+    `bytecode_dir` (in the build cache), templates compiled by an earlier process are reused too."""
+    key = (_templates_state(dirs), str(bytecode_dir))
     if key not in _ENVIRONMENTS:
         _ENVIRONMENTS.clear()
-        _ENVIRONMENTS[key] = _make(dirs)
+        _ENVIRONMENTS[key] = _make(dirs, bytecode_dir)
     return _ENVIRONMENTS[key]
 
 
-def _make(dirs: list[Path]) -> jinja2.Environment:
+def _make(dirs: list[Path], bytecode_dir: Path | None) -> jinja2.Environment:
+    bytecode = None
+    if bytecode_dir is not None:
+        try:
+            Path(bytecode_dir).mkdir(parents=True, exist_ok=True)
+            bytecode = jinja2.FileSystemBytecodeCache(str(bytecode_dir))
+        except OSError:
+            bytecode = None   # a read-only cache folder: compile as usual
     env = jinja2.Environment(
+        bytecode_cache=bytecode,
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d / "templates")) for d in dirs]),
         autoescape=True,
         undefined=Undefined,

@@ -118,7 +118,9 @@ def model_dict(site) -> dict:
 
 
 def portfolio_json(site) -> bytes:
-    return (json.dumps(model_dict(site), indent=1, ensure_ascii=False, default=_jsonable) + "\n").encode("utf-8")
+    # compact: json's C encoder is only used without indent, and this file grows with the portfolio
+    return (json.dumps(model_dict(site), ensure_ascii=False, separators=(",", ":"), default=_jsonable)
+            + "\n").encode("utf-8")
 
 
 def _text(markup) -> str:

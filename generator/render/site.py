@@ -40,7 +40,8 @@ def render_site(model, findings, coverage, as_of, cache=None, bodies=None):
     file. `bodies` (Markdown source digest -> HTML) saves re-rendering unchanged entry bodies."""
     from .data import SiteData
 
-    env = environment(theme_dirs(model))
+    folder = getattr(getattr(cache, "cache", None), "folder", None)
+    env = environment(theme_dirs(model), folder / "templates" if folder else None)
     site = SiteData(model, findings, coverage, as_of)
     site.prepare_bodies(bodies if bodies is not None else {})
     common = {"rules": RULES, "model": model, "site": site, "coverage": coverage, "as_of": as_of,
