@@ -79,8 +79,7 @@ def parse_one(kind: str, path: Path, root: Path) -> tuple:
     """The per-file work: load, file-name check and schema validation. Returns (source, diagnostics, valid)."""
     diagnostics: list = []
     source = load_file(path, root, kind, diagnostics)
-    validate_stage._check_file_name(source, diagnostics)
-    valid = isinstance(source.data, dict) and validate_stage.schema_diagnostics(source, diagnostics)
+    valid = validate_stage.validate_file(source, diagnostics)
     return source, diagnostics, valid
 
 
@@ -108,24 +107,6 @@ def _parse_parallel(jobs: list, root: Path) -> list:
     for i, part in enumerate(results):
         merged[i::workers] = part
     return merged
-
-
-def validate_references(sources: Sources, valid: set, diagnostics: list) -> None:
-    """The cross-file half of `validate.validate`: cheap, and always re-run (a reference may break
-    because another file changed)."""
-    refs = validate_stage.References(sources)
-    refs.root = sources.root
-    for source in sources.frameworks:
-        if source.file in valid:
-            validate_stage.check_framework(source, diagnostics)
-    if sources.portfolio and sources.portfolio.file in valid:
-        validate_stage.check_portfolio(sources.portfolio, refs, diagnostics)
-    for source in sources.contacts:
-        if source.file in valid:
-            validate_stage.check_contact(source, refs, diagnostics)
-    for source in sources.entries:
-        if source.file in valid:
-            validate_stage.check_entry(source, refs, diagnostics)
 
 
 class Cache:
@@ -210,7 +191,7 @@ class Cache:
                                        hint="run the command from your portfolio folder or pass --source DIR"))
         sources = Sources(root=root, portfolio=(by_kind["portfolio"] or [None])[0], contacts=by_kind["contact"],
                           entries=by_kind["entry"], frameworks=by_kind["framework"])
-        validate_references(sources, valid, diagnostics)
+        validate_stage.validate_references(sources, valid, diagnostics)
         return sources, valid
 
     # -- stage 2: pages ----------------------------------------------------------------------

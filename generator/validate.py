@@ -374,13 +374,15 @@ def check_attachment(source, path, rel, root: Path, diagnostics):
                                    f"attachment '{rel}' does not exist", subject=rel))
 
 
-def validate(sources: Sources, diagnostics: list) -> set:
-    """Validate every record; return the set of files whose records are schema-valid."""
-    valid = set()
-    for source in sources.all():
-        _check_file_name(source, diagnostics)
-        if isinstance(source.data, dict) and schema_diagnostics(source, diagnostics):
-            valid.add(source.file)
+def validate_file(source: Source, diagnostics: list) -> bool:
+    """The per-file half: the file's name and its schema. True when the record is schema-valid."""
+    _check_file_name(source, diagnostics)
+    return isinstance(source.data, dict) and schema_diagnostics(source, diagnostics)
+
+
+def validate_references(sources: Sources, valid: set, diagnostics: list) -> None:
+    """The cross-file half: every reference between the schema-valid records. Cheap, and always re-run
+    by the incremental build (a reference may break because another file changed)."""
     refs = References(sources)
     refs.root = sources.root
     for source in sources.frameworks:
@@ -394,4 +396,10 @@ def validate(sources: Sources, diagnostics: list) -> set:
     for source in sources.entries:
         if source.file in valid:
             check_entry(source, refs, diagnostics)
+
+
+def validate(sources: Sources, diagnostics: list) -> set:
+    """Validate every record; return the set of files whose records are schema-valid."""
+    valid = {source.file for source in sources.all() if validate_file(source, diagnostics)}
+    validate_references(sources, valid, diagnostics)
     return valid
