@@ -69,7 +69,7 @@ def export(source: Path, out: Path, as_of: dt.date, strict: bool = False, cache=
     if result.model is None or result.failed(strict):
         return result, None
     model = result.model
-    files = render_site(model, result.diagnostics, result.coverage, as_of)
+    files = dict(render_site(model, result.diagnostics, result.coverage, as_of))   # a dict or (path, bytes) pairs
     members: dict[str, bytes] = {f"site/{rel}": data for rel, data in files.items()}
     for rel, src in site_copies(model).items():
         members[f"site/{rel}"] = data = Path(src).read_bytes()

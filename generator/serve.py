@@ -174,6 +174,7 @@ class Server:
         self.port = self.httpd.server_address[1]
         self.observer = Observer()
         self._threads: list[threading.Thread] = []
+        self._http: threading.Thread | None = None
 
     @property
     def url(self) -> str:
@@ -227,26 +228,34 @@ class Server:
         self.observer.start()
         for target in (self.httpd.serve_forever, self._watch_loop):
             t = threading.Thread(target=target, daemon=True)
-            t.start()
             self._threads.append(t)
+            if target == self.httpd.serve_forever:
+                self._http = t
+            t.start()
         self._say(f"portfolio: serving {self.source} at {self.url} (Ctrl-C to stop)")
         return self
 
     def stop(self) -> None:
+        """Safe at any point of start(): Ctrl-C can land anywhere in it."""
         self._stop.set()
         self.observer.stop()
-        self.httpd.shutdown()
+        # shutdown() waits for serve_forever to finish, so it would wait for ever on a thread never started
+        if self._http is not None and self._http.ident is not None:
+            self.httpd.shutdown()
         self.httpd.server_close()
-        self.observer.join(5)
+        if self.observer.ident is not None:
+            self.observer.join(5)
         for t in self._threads:
-            t.join(5)
+            if t.ident is not None:
+                t.join(5)
         self.cache.save()
 
 
 def serve(source: Path, port: int, as_of: dt.date | None = None, cache_dir: Path | None = None) -> int:
     """Run until Ctrl-C; returns the exit status."""
-    server = Server(source, port, as_of, cache_dir).start()
+    server = Server(source, port, as_of, cache_dir)
     try:
+        server.start()   # inside the try: Ctrl-C just after the "serving" line must still stop cleanly
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:

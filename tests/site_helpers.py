@@ -99,3 +99,39 @@ def all_text(root: Path) -> str:
         if f.is_file():
             chunks.append(f.read_bytes().decode("utf-8", "replace"))
     return "\n".join(chunks)
+
+
+def contact_secrets(source: Path) -> list[str]:
+    """What must never reach the output, read from the records themselves: every contact's channel
+    values, and every unpublished contact's full name (as written and accent-folded) and file-name id.
+
+    A channel value that is a bare platform name ("Teams") says nothing about the person and is a
+    common word, so only values with a digit, '@', '/', '.' or a space count."""
+    import re
+    import unicodedata
+
+    import yaml
+    secrets = []
+    for f in sorted((Path(source) / "contacts").glob("*.yaml")):
+        data = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
+        secrets += [str(v) for v in (data.get("channels") or {}).values() if re.search(r"[\d@/. ]", str(v))]
+        if (data.get("consent") or {}).get("publish") is not True:
+            name = " ".join(str(data.get("name", "")).split())
+            folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+            secrets += [name, folded, f.stem]
+    return sorted(set(s for s in secrets if s))
+
+
+def leaks(root: Path, secrets) -> list[str]:
+    """Each (secret, where) found in an output file's path or bytes, case-insensitively."""
+    found = []
+    lowered = [s.lower() for s in secrets]
+    for f in sorted(Path(root).rglob("*")):
+        rel = f.relative_to(root).as_posix()
+        text = f.read_bytes().decode("utf-8", "replace").lower() if f.is_file() else ""
+        for s in lowered:
+            if s in rel.lower():
+                found.append(f"{s!r} in the path {rel}")
+            if s in text:
+                found.append(f"{s!r} in {rel}")
+    return found

@@ -75,3 +75,38 @@ def test_export_never_writes_into_a_record_folder(src, capsys):
     code = main(["export", "--source", str(src), "--out", str(src / "entries"), "--as-of", "2026-03-15"])
     assert code == 2
     assert not list((src / "entries").glob("*.zip"))
+
+
+SITE_FIXTURE = Path(__file__).parent / "fixtures" / "site"
+
+
+def _secrets(root: Path) -> list[str]:
+    """Every unpublished contact's full name, name parts and file-name id, and every contact's channels."""
+    import yaml
+    secrets = []
+    for f in sorted((root / "contacts").glob("*.yaml")):
+        data = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
+        secrets += [str(v) for v in (data.get("channels") or {}).values()]
+        if (data.get("consent") or {}).get("publish") is not True:
+            name = " ".join(str(data["name"]).split())
+            secrets += [name, f.stem, *name.split()]
+    return secrets
+
+
+def test_export_leaks_no_hidden_name_private_id_or_channel(tmp_path, capsys):
+    src = tmp_path / "p"
+    shutil.copytree(SITE_FIXTURE, src)
+    code = main(["export", "--source", str(src), "--out", str(tmp_path / "out"), "--as-of", "2026-09-30"])
+    assert code == 0, capsys.readouterr().err
+    secrets = _secrets(src)
+    assert {"zara quill", "zara-quill", "zara", "quill"} <= {s.lower() for s in secrets}
+    archive, = (tmp_path / "out").glob("*.zip")
+    with zipfile.ZipFile(archive) as zf:
+        texts = {n: zf.read(n).decode("utf-8", "replace") for n in zf.namelist()}
+    texts["<out>/matrix.csv"] = (tmp_path / "out" / "matrix.csv").read_text("utf-8-sig")
+    assert any(n.startswith("evidence/") for n in texts)      # the attachment went in, renamed
+    assert "Pat Public" in texts["portfolio.json"]               # a published name is kept
+    for name, text in texts.items():
+        for secret in secrets:
+            assert secret.lower() not in name.lower(), (secret, name)
+            assert secret.lower() not in text.lower(), (secret, name)

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from conftest import REPO
-from site_helpers import all_text, check_site
+from site_helpers import all_text, check_site, contact_secrets, leaks
 
 
 def _contacts():
@@ -23,24 +23,30 @@ def test_links_anchors_html(example_site):
     assert check_site(example_site) == []
 
 
-def test_no_channels_anywhere(example_site):
-    text = all_text(example_site)
-    for cid, data in _contacts():
-        for value in (data.get("channels") or {}).values():
-            value = str(value)
-            if len(value) >= 8 and re.search(r"[@/\d]", value):
-                assert value not in text, f"a channel of {cid} is in the site"
+def test_no_channel_hidden_name_or_private_id_in_any_path_or_byte(example_site):
+    secrets = contact_secrets(REPO)
+    assert leaks(example_site, secrets) == []
 
 
-def test_no_hidden_names_or_private_ids(example_site):
+def test_private_ids_never_stand_as_words(example_site):
     text = all_text(example_site)
-    lower = text.lower()
     for cid, data in _contacts():
-        if (data.get("consent") or {}).get("publish") is True:
-            continue
-        name = " ".join(str(data.get("name", "")).split())
-        assert name and name.lower() not in lower, f"the name of unpublished contact {cid} is in the site"
-        assert not re.search(rf"(?<![\w-]){re.escape(cid)}(?![\w-])", text), f"private id {cid} is in the site"
+        if (data.get("consent") or {}).get("publish") is not True:
+            assert not re.search(rf"(?<![\w-]){re.escape(cid)}(?![\w-])", text), f"private id {cid} is in the site"
+
+
+def test_findings_about_hidden_contacts_show_their_public_key(example_site):
+    import json
+    data = json.loads((example_site / "portfolio.json").read_text(encoding="utf-8"))
+    files = {d["file"] for d in data["diagnostics"]}
+    gaps = (example_site / "gaps.html").read_text(encoding="utf-8")
+    hidden = {cid for cid, d in _contacts() if (d.get("consent") or {}).get("publish") is not True}
+    for cid in hidden:
+        assert f"contacts/{cid}.yaml" not in files and f"contacts/{cid}.yaml" not in gaps
+    keys = {c["id"] for c in data["contacts"] if not c["published"]}
+    about_hidden = {f for f in files if f.startswith("contacts/") and f[len("contacts/"):-len(".yaml")] in keys}
+    if about_hidden:   # the example has such findings today; keep the check meaningful while it does
+        assert any(f in gaps for f in about_hidden)
 
 
 def test_every_unpublished_contact_has_a_page_under_its_key(example_site):

@@ -33,7 +33,8 @@ def test_dates_from_git(tmp_path):
     assert "First recorded</dt><dd><time datetime=\"2026-01-21T09:00:00+00:00\"" in page
     assert "Last changed</dt><dd><time datetime=\"2026-02-03T10:30:00+00:00\"" in page
     other = (out / "entries/2026-03-01-reflection.html").read_text()
-    assert other.count("2026-01-21T09:00:00+00:00") == 4   # first and last, each as attribute and text
+    assert other.count("2026-01-21T09:00:00+00:00") == 2   # first and last, as the machine-readable attribute
+    assert other.count(">2026-01-21 09:00</time> (from the version history)") == 2   # and as readable text
 
 
 def test_no_git_no_dates(built_site):

@@ -186,3 +186,10 @@ def test_page_deps():
     contact = by_path["contacts/pat-public.html"]
     assert {type(d).__name__ for d in contact.deps} == {"Contact", "Entry"}
     assert len({p.path for p in by_path.values()}) == len(by_path)
+
+
+def test_network_map_labels_wrap_on_words_rather_than_cut():
+    from generator.render.netmap import _lines
+    assert _lines("Harbourline Green Team") == ["Harbourline Green", "Team"]
+    assert _lines("Peer Forum") == ["Peer Forum"]
+    assert _lines("Wessex University alumni business network") == ["Wessex University", "alumni business net…"]

@@ -15,12 +15,26 @@ from . import paths
 
 W, H = 1000, 780
 CX, CY = W / 2, H / 2
-R_NET, R_CONTACT = 165, 320
+R_NET, R_CONTACT = 150, 345   # far enough apart that a network's label ends before its contacts start
 
 
 def _short(name: str, limit: int = 22) -> str:
     name = name.split(",")[0]
     return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+def _lines(name: str, width: int = 20) -> list[str]:
+    """A network's name on at most two lines, broken between words, so little of it is cut."""
+    words, lines = name.split(), [""]
+    for w in words:
+        if lines[-1] and len(lines[-1]) + 1 + len(w) > width:
+            if len(lines) == 2:
+                lines[-1] += " " + w
+                break
+            lines.append(w)
+        else:
+            lines[-1] = (lines[-1] + " " + w).strip()
+    return [_short(line, width) for line in lines]
 
 
 def _pt(r: float, angle: float) -> tuple[float, float]:
@@ -45,6 +59,13 @@ def layout(model):
             offset = (i + 0.5) / len(members) - 0.5 if len(members) > 1 else 0
             contact_pos[c.key] = _pt(R_CONTACT - (i % 2) * 28, net_angle[id(s)] + offset * sector * 0.9)
     return net_pos, contact_pos
+
+
+def _label(name: str, x: float, y: float, anchor: str) -> str:
+    lines = _lines(name)
+    top = y + 5 - 8 * (len(lines) - 1)   # centred on the shape: 16px per line
+    spans = "".join(f'<tspan x="{x}" y="{top + 16 * i}">{escape(line)}</tspan>' for i, line in enumerate(lines))
+    return f'<text text-anchor="{anchor}">{spans}</text>'
 
 
 def network_map(model, url) -> Markup:
@@ -83,8 +104,7 @@ def network_map(model, url) -> Markup:
                  else f'<polygon points="{x},{y - 16} {x + 16},{y} {x},{y + 16} {x - 16},{y}"/>')
         out.append(f'<a href="{escape(url(paths.network(n)))}" class="map-network map-{escape(n.kind)}">'
                    f'<title>{escape(n.name)} ({escape(n.kind)}, {escape(n.status)})</title>{shape}'
-                   f'<text x="{x + (20 if x >= CX else -20)}" y="{y + 5}" text-anchor="{"start" if x >= CX else "end"}">'
-                   f'{escape(_short(n.name, 24))}</text></a>')
+                   f'{_label(n.name, x + (20 if x >= CX else -20), y, "start" if x >= CX else "end")}</a>')
     for c in model.contacts:
         x, y = contact_pos[c.key]
         anchor = "start" if x >= CX else "end"
