@@ -351,7 +351,8 @@ def build(sources: Sources, valid: set) -> Portfolio | None:
     _contacts(model, [s for s in sources.contacts if s.file in valid])
     _entries(model, [s for s in sources.entries if s.file in valid])
     # learners write contacts' names everywhere: hide the unpublished ones before any stage reads text
-    model.redactor = redact_model(model)
+    channels = [v for s in sources.contacts if s.file in valid for v in (s.data.get("channels") or {}).values()]
+    model.redactor = redact_model(model, secrets=channels)
     return model
 
 

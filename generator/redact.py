@@ -27,8 +27,11 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
 
 
+_SEP = r"[\s_\-]+"   # between the parts of a name as learners write it: spaces, hyphens, underscores
+
+
 def _parts(name: str) -> list[str]:
-    return [p for p in re.split(r"[\s\-]+", name.strip()) if p]
+    return [p for p in re.split(_SEP, name.strip()) if p]
 
 
 def initials(name: str) -> str:
@@ -38,7 +41,8 @@ def initials(name: str) -> str:
 def trie_pattern(words) -> str:
     """A regex alternation of `words` shaped as a trie (one branch per next character), longest first.
 
-    A space in a word matches any run of whitespace, so names broken across lines still match."""
+    A space in a word matches any run of whitespace, hyphens or underscores, so names broken across
+    lines, or written into a file name (Zara_Quill_notes), still match."""
     trie: dict = {}
     for w in words:
         node = trie
@@ -50,7 +54,7 @@ def trie_pattern(words) -> str:
         end = "" in node
         branches = []
         for ch in sorted(k for k in node if k):
-            branches.append((r"\s+" if ch == " " else re.escape(ch)) + walk(node[ch]))
+            branches.append((_SEP if ch == " " else re.escape(ch)) + walk(node[ch]))
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
@@ -61,10 +65,37 @@ def trie_pattern(words) -> str:
     return walk(trie)
 
 
+REMOVED = "[contact details removed]"
+
+
+def _secret_pattern(value: str) -> str | None:
+    """A pattern for one channel value as a learner might retype it: a phone number with any spacing,
+    an address in any case, a web address with or without its scheme and `www.`."""
+    value = value.strip()
+    digits = re.sub(r"\D", "", value)
+    if len(digits) >= 7 and re.fullmatch(r"[\d\s+\-().]+", value):
+        # the last nine digits, after any international or trunk prefix: +44 7700 900999 = 07700 900999
+        core = r"[\s\-().]*".join(digits[-9:])
+        return r"(?<!\d)(?:(?:\+|00)?\d{1,3}[\s\-().]*|0)?" + core + r"(?!\d)"
+    bare = re.sub(r"^(?:https?://)?(?:www\.)?", "", value, flags=re.IGNORECASE).rstrip("/")
+    # a value with no sign of being an address or number (`messaging: Teams`) would only hide ordinary words
+    if len(bare) < 5 or not re.search(r"[@/.\d]", bare):
+        return None
+    return r"(?:https?://)?(?:www\.)?" + re.escape(bare) if bare != value else re.escape(value)
+
+
+def _secrets_pattern(values) -> "re.Pattern | None":
+    patterns = sorted({p for v in values if isinstance(v, (str, int, float)) for p in [_secret_pattern(str(v))] if p},
+                      key=lambda p: (-len(p), p))
+    return re.compile("|".join(patterns), re.IGNORECASE) if patterns else None
+
+
 class Redactor:
-    def __init__(self, hidden, keep_names=(), ids=None):
+    def __init__(self, hidden, keep_names=(), ids=None, secrets=()):
         """`hidden`: contacts not to be named (with .name, .display_name); `keep_names`: people who
-        may be named (the learner, published contacts, assessors); `ids`: private id -> public id."""
+        may be named (the learner, published contacts, assessors); `ids`: private id -> public id;
+        `secrets`: every contact's channel values (email, phone, ...), never published whoever it is."""
+        self._secrets = _secrets_pattern(secrets)
         keep = {p for n in keep_names if n for p in _parts(n)}
         keep_folded = {fold(p) for p in keep}
         self.full: dict[str, str] = {}
@@ -85,15 +116,16 @@ class Redactor:
         self._names = None
         if words:
             titles = "|".join(TITLES)
-            self._names = re.compile(rf"(?<!\w)(?:(?P<title>(?:{titles})\.?)\s+)?(?P<name>{trie_pattern(words)})(?!\w)",
-                                     re.IGNORECASE)
+            # a name ends at anything but a letter or digit: `_` counts as a separator, as in file names
+            self._names = re.compile(rf"(?<![^\W_])(?:(?P<title>(?:{titles})\.?)\s+)?(?P<name>{trie_pattern(words)})"
+                                     r"(?![^\W_])", re.IGNORECASE)
         self.ids = dict(ids or {})
         self._ids = re.compile(rf"(?<![\w-])(?:{trie_pattern(self.ids)})(?![\w-])") if self.ids else None
         self.tokens = {fold(p) for c in hidden for p in _parts(c.name) if len(fold(p)) >= 3} - keep_folded
 
     def _name(self, m: re.Match) -> str:
         name, title = m.group("name"), m.group("title")
-        key = " ".join(name.split()).casefold()
+        key = " ".join(re.split(_SEP, name)).casefold()
         if key in self.full:
             return (title + " " if title else "") + self.full[key]
         if name in self.firsts:
@@ -105,10 +137,13 @@ class Redactor:
     def __call__(self, text):
         if not text or not isinstance(text, str):
             return text
-        if self._names is not None:
-            text = self._names.sub(self._name, text)
+        if self._secrets is not None:
+            text = self._secrets.sub(REMOVED, text)
+        # ids first: a private id (zara-quill) would otherwise be taken for the name it spells
         if self._ids is not None:
             text = self._ids.sub(lambda m: self.ids[m.group(0)], text)
+        if self._names is not None:
+            text = self._names.sub(self._name, text)
         return text
 
     def slug(self, slug: str) -> str:
@@ -128,13 +163,14 @@ class Redactor:
         return value
 
 
-def redact_model(model) -> Redactor:
-    """Redact all learner text in the model in place; give each entry its public `slug`."""
+def redact_model(model, secrets=()) -> Redactor:
+    """Redact all learner text in the model in place; give each entry its public `slug`. `secrets` are
+    the contacts' channel values: the model never holds them, but a learner may have typed one into text."""
     hidden = [c for c in model.contacts if not c.published]
     learner = model.learner or {}
     keep = [learner.get(k) for k in ("name", "assessor", "iqa")] + [c.name for c in model.contacts if c.published]
     ids = {c.id: c.key for c in hidden}
-    r = Redactor(hidden, keep, ids)
+    r = Redactor(hidden, keep, ids, secrets)
     taken: set = set()
     for e in model.entries:
         slug = r.slug(e.id)

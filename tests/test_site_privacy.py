@@ -50,7 +50,8 @@ def test_first_name_shared_by_two_hidden_contacts_gives_only_its_initial():
 def test_private_ids_and_slugs():
     r = Redactor([ZARA], ids={"zara-quill": "c-123"})
     assert r("contacts/zara-quill.yaml: see zara-quill") == "contacts/c-123.yaml: see c-123"
-    assert r("not-zara-quill-x") == "not-zara-quill-x"
+    # not an id, but it spells the name: the name goes, as it would in any other text
+    assert "zara" not in r("not-zara-quill-x").lower()
     assert r.slug("2026-01-20-call-zara-quill") == "2026-01-20-call-z-q"
     assert r.slug("2026-01-20-quilting") == "2026-01-20-quilting"
 
@@ -141,8 +142,6 @@ criteria: ["U/1:1.1"]
 """
 
 
-@pytest.mark.xfail(strict=True, reason="redact.py does not redact contact channel values that a learner "
-                   "writes into text; the fix belongs in generator/redact.py (see the report)")
 def test_a_channel_written_into_an_entry_is_not_published(site_source, tmp_path):
     import datetime as dt
     import shutil
@@ -155,8 +154,6 @@ def test_a_channel_written_into_an_entry_is_not_published(site_source, tmp_path)
     assert leaks(tmp_path / "out", contact_secrets(src)) == []
 
 
-@pytest.mark.xfail(strict=True, reason="redact.py matches a hidden name only between non-word characters, "
-                   "so Zara_Quill (a file name written in text) is published; the fix belongs in generator/redact.py")
 def test_a_name_joined_by_underscores_is_redacted(site_source, tmp_path):
     import datetime as dt
     import shutil
@@ -167,3 +164,13 @@ def test_a_name_joined_by_underscores_is_redacted(site_source, tmp_path):
         LEAKY_ENTRY + "Her notes are in Zara_Quill_notes.docx on the shared drive.\n", encoding="utf-8")
     assert build_site(src, tmp_path / "out", dt.date(2026, 9, 30)).published
     assert leaks(tmp_path / "out", ["zara_quill", "zara quill"]) == []
+
+
+def test_channel_values_are_removed_however_they_are_retyped():
+    r = Redactor([], secrets=["zara@quill.example.org", "+44 7700 900999", "https://www.linkedin.com/in/example-zq",
+                              "Teams"])
+    text = ("Mail ZARA@quill.example.org, ring 07700 900999 or +447700900999, see linkedin.com/in/example-zq; "
+            "we use Teams.")
+    out = r(text)
+    assert "quill.example" not in out.lower() and "900999" not in out and "example-zq" not in out
+    assert out.count("[contact details removed]") == 4 and "Teams" in out
