@@ -144,23 +144,23 @@ class SiteData:
                 keys.setdefault(k, None)
         return list(keys)
 
-    def subject_path(self, subject):
-        """The page a diagnostic's subject (a public id or ref) is about, or None."""
+    def subject_link(self, subject):
+        """(site path, link text) of the page a diagnostic's subject (a public id or ref) is about, or None."""
         if self._subjects is None:
             m = self.model
             self._subjects = {}
             for u in m.units.values():
-                self._subjects[u.ref] = paths.unit(u)
+                self._subjects[u.ref] = (paths.unit(u), f"unit {u.ref}")
             for c in m.criteria.values():
-                self._subjects[c.ref] = paths.criterion(c)
+                self._subjects[c.ref] = (paths.criterion(c), f"criterion {c.ref}")
             for n in m.networks:
-                self._subjects[n.id] = paths.network(n)
+                self._subjects[n.id] = (paths.network(n), f"network {n.name}")
             for g in m.goals:
-                self._subjects[g.id] = paths.goal(g)
+                self._subjects[g.id] = (paths.goal(g), f"goal {g.id}")
             for c in m.contacts:
-                self._subjects[c.key] = paths.contact(c)
+                self._subjects[c.key] = (paths.contact(c), c.display_name)
             for e in m.entries:
-                self._subjects[e.slug] = paths.entry(e)
+                self._subjects[e.slug] = (paths.entry(e), f"entry of {e.date.isoformat() if e.date else ''}".strip())
         return self._subjects.get(subject) if subject else None
 
     def action_status(self, action) -> str:
