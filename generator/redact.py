@@ -67,27 +67,62 @@ def trie_pattern(words) -> str:
 
 REMOVED = "[contact details removed]"
 
-
-def _secret_pattern(value: str) -> str | None:
-    """A pattern for one channel value as a learner might retype it: a phone number with any spacing,
-    an address in any case, a web address with or without its scheme and `www.`."""
-    value = value.strip()
-    digits = re.sub(r"\D", "", value)
-    if len(digits) >= 7 and re.fullmatch(r"[\d\s+\-().]+", value):
-        # the last nine digits, after any international or trunk prefix: +44 7700 900999 = 07700 900999
-        core = r"[\s\-().]*".join(digits[-9:])
-        return r"(?<!\d)(?:(?:\+|00)?\d{1,3}[\s\-().]*|0)?" + core + r"(?!\d)"
-    bare = re.sub(r"^(?:https?://)?(?:www\.)?", "", value, flags=re.IGNORECASE).rstrip("/")
-    # a value with no sign of being an address or number (`messaging: Teams`) would only hide ordinary words
-    if len(bare) < 5 or not re.search(r"[@/.\d]", bare):
-        return None
-    return r"(?:https?://)?(?:www\.)?" + re.escape(bare) if bare != value else re.escape(value)
+# Shapes of contact details in running text. Each is matched generically (one pass, linear in the
+# text) and replaced only when it is one of the contacts' own values, so the cost does not grow
+# with the number of contacts the way one alternation of every value would.
+_PHONE = re.compile(r"(?<![\w+])\+?\d[\d\s\-().]{5,}\d(?!\d)")
+_URL = re.compile(r"(?:https?://)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+/[^\s<>()\[\]\"'`]*", re.IGNORECASE)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_TAIL = ".,;:!?"
 
 
-def _secrets_pattern(values) -> "re.Pattern | None":
-    patterns = sorted({p for v in values if isinstance(v, (str, int, float)) for p in [_secret_pattern(str(v))] if p},
-                      key=lambda p: (-len(p), p))
-    return re.compile("|".join(patterns), re.IGNORECASE) if patterns else None
+def _phone_core(text: str) -> str:
+    """The last nine digits, after any international or trunk prefix: +44 7700 900999 = 07700 900999."""
+    return re.sub(r"\D", "", text)[-9:]
+
+
+def _bare_url(text: str) -> str:
+    return re.sub(r"^(?:https?://)?(?:www\.)?", "", text, flags=re.IGNORECASE).rstrip("/").lower()
+
+
+class _Secrets:
+    """The contacts' channel values, by shape, and a `sub` that removes them from text."""
+
+    def __init__(self, values):
+        self.phones, self.urls, self.emails, others = set(), set(), set(), set()
+        for v in values:
+            if not isinstance(v, (str, int, float)) or isinstance(v, bool):
+                continue
+            v = str(v).strip()
+            digits = re.sub(r"\D", "", v)
+            if len(digits) >= 7 and re.fullmatch(r"[\d\s+\-().]+", v):
+                self.phones.add(_phone_core(v))
+            elif _EMAIL.fullmatch(v):
+                self.emails.add(v.lower())
+            elif _URL.fullmatch(v):
+                self.urls.add(_bare_url(v))
+            elif len(v) >= 5 and re.search(r"[@/.\d]", v):
+                others.add(v.casefold())   # e.g. a handle; `messaging: Teams` would only hide ordinary words
+        self.others = re.compile(trie_pattern(sorted(others)), re.IGNORECASE) if others else None
+
+    def __bool__(self):
+        return bool(self.phones or self.urls or self.emails or self.others)
+
+    def sub(self, text: str) -> str:
+        if self.emails and "@" in text:
+            text = _EMAIL.sub(lambda m: REMOVED if m.group(0).lower() in self.emails else m.group(0), text)
+        if self.urls and "/" in text:
+            text = _URL.sub(self._url, text)
+        if self.phones:
+            text = _PHONE.sub(lambda m: REMOVED if _phone_core(m.group(0)) in self.phones else m.group(0), text)
+        if self.others is not None:
+            text = self.others.sub(REMOVED, text)
+        return text
+
+    def _url(self, m: re.Match) -> str:
+        found = m.group(0)
+        body = found.rstrip(_TAIL)
+        return REMOVED + found[len(body):] if _bare_url(body) in self.urls else found
 
 
 class Redactor:
@@ -95,7 +130,7 @@ class Redactor:
         """`hidden`: contacts not to be named (with .name, .display_name); `keep_names`: people who
         may be named (the learner, published contacts, assessors); `ids`: private id -> public id;
         `secrets`: every contact's channel values (email, phone, ...), never published whoever it is."""
-        self._secrets = _secrets_pattern(secrets)
+        self._secrets = _Secrets(secrets)
         keep = {p for n in keep_names if n for p in _parts(n)}
         keep_folded = {fold(p) for p in keep}
         self.full: dict[str, str] = {}
@@ -137,8 +172,8 @@ class Redactor:
     def __call__(self, text):
         if not text or not isinstance(text, str):
             return text
-        if self._secrets is not None:
-            text = self._secrets.sub(REMOVED, text)
+        if self._secrets:
+            text = self._secrets.sub(text)
         # ids first: a private id (zara-quill) would otherwise be taken for the name it spells
         if self._ids is not None:
             text = self._ids.sub(lambda m: self.ids[m.group(0)], text)
