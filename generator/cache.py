@@ -18,11 +18,14 @@ it only ever makes builds faster, never different.
 """
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import os
 import pickle
 import sys
 import tempfile
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -33,6 +36,7 @@ from .write import intact
 from . import validate as validate_stage
 
 STATE_FILE = "state.pickle"
+RACY_NS = 2_000_000_000      # a file changed this close to the last save may share its recorded status: re-hash
 _PARALLEL_MIN = 400          # below this many changed files a second process costs more than it saves
 
 
@@ -109,6 +113,19 @@ def _parse_parallel(jobs: list, root: Path) -> list:
     return merged
 
 
+@contextlib.contextmanager
+def _no_gc():
+    """Pause the cyclic garbage collector: (un)pickling a large state allocates millions of small
+    objects, and the collections that triggers cost three times the load itself."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 class Cache:
     """The persistent cache of one portfolio; keep one instance alive (as `serve` does) to skip reloads."""
 
@@ -118,6 +135,9 @@ class Cache:
         self.outputs: dict = {}     # resolved out folder -> {site path: (key, sha, size, mtime_ns, ino)}
         self.bodies: dict = {}      # entry body digest -> rendered HTML (render.data.body_digest)
         self._saved_bodies: set = set()
+        self.redactions: dict = {}  # redact.redact_model's memo: redacted entry text by file digest
+        self.file_stats: dict = {}  # rel path -> (size, mtime_ns, ctime_ns, inode) when last hashed
+        self.saved_at = 0           # time.time_ns() when the state was saved
         self.dirty = False
         self.stats = {"parsed": 0, "reused": 0, "rendered": 0, "kept": 0}
         self._read()
@@ -127,13 +147,15 @@ class Cache:
         if not self.folder:
             return
         try:
-            with open(self.folder / STATE_FILE, "rb") as f:
+            with open(self.folder / STATE_FILE, "rb") as f, _no_gc():
                 state = pickle.load(f)
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
             return
         if isinstance(state, dict) and state.get("code") == code_digest():
             self.files, self.outputs = state["files"], state["outputs"]
             self.bodies = state.get("bodies", {})
+            self.redactions = state.get("redactions", {})
+            self.file_stats, self.saved_at = state.get("file_stats", {}), state.get("saved_at", 0)
             self._saved_bodies = set(self.bodies)
 
     def save(self) -> None:
@@ -142,9 +164,10 @@ class Cache:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".state-", dir=self.folder)
-            with os.fdopen(fd, "wb") as f:
+            with os.fdopen(fd, "wb") as f, _no_gc():
                 pickle.dump({"code": code_digest(), "files": self.files, "outputs": self.outputs,
-                             "bodies": self.bodies}, f,
+                             "bodies": self.bodies, "redactions": self.redactions,
+                             "file_stats": self.file_stats, "saved_at": time.time_ns()}, f,
                             protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self.folder / STATE_FILE)
             self.dirty = False
@@ -158,13 +181,22 @@ class Cache:
         found = record_files(root)
         results: dict[str, tuple] = {}
         misses = []
+        stats: dict[str, tuple] = {}
         for kind, path in found:
             rel = path.relative_to(root).as_posix()
+            hit = self.files.get(rel)
+            digest = None
             try:
-                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+                st = os.stat(path)
+                stats[rel] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+                # git's rule: a file whose status is exactly as recorded, and was last changed well before
+                # the record was made, still has the recorded bytes; anything else is read and hashed
+                if hit and self.file_stats.get(rel) == stats[rel] and st.st_ctime_ns < self.saved_at - RACY_NS:
+                    digest = hit[1]
+                else:
+                    digest = hashlib.sha256(path.read_bytes()).hexdigest()
             except OSError:
                 digest = None
-            hit = self.files.get(rel)
             if digest and hit and hit[0] == kind and hit[1] == digest:
                 results[rel] = hit
             else:
@@ -173,8 +205,8 @@ class Cache:
             results[source.file] = (kind, source.digest, source, diags, valid)
         self.stats["parsed"] += len(misses)
         self.stats["reused"] += len(found) - len(misses)
-        if misses or len(results) != len(self.files):
-            self.files = results
+        if misses or len(results) != len(self.files) or stats != self.file_stats:
+            self.files, self.file_stats = results, stats
             self.dirty = True
 
         by_kind: dict[str, list] = {"portfolio": [], "framework": [], "contact": [], "entry": []}

@@ -307,8 +307,9 @@ def _framework(source: Source, is_qualification: bool, chosen_refs: set | None) 
     return fw
 
 
-def build(sources: Sources, valid: set) -> Portfolio | None:
-    """Build the model from the records that passed validation; None without a valid portfolio.yaml."""
+def build(sources: Sources, valid: set, redactions: dict | None = None) -> Portfolio | None:
+    """Build the model from the records that passed validation; None without a valid portfolio.yaml.
+    `redactions` is the build cache's memo of redacted entry text (see redact.redact_model)."""
     psrc = sources.portfolio
     if psrc is None or psrc.file not in valid:
         return None
@@ -352,7 +353,7 @@ def build(sources: Sources, valid: set) -> Portfolio | None:
     _entries(model, [s for s in sources.entries if s.file in valid])
     # learners write contacts' names everywhere: hide the unpublished ones before any stage reads text
     channels = [v for s in sources.contacts if s.file in valid for v in (s.data.get("channels") or {}).values()]
-    model.redactor = redact_model(model, secrets=channels)
+    model.redactor = redact_model(model, secrets=channels, memo=redactions)
     return model
 
 

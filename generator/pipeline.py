@@ -44,7 +44,7 @@ def check(source: Path, as_of: dt.date, cache=None) -> Result:
     else:
         sources = load(Path(source), diagnostics)
         valid = validate(sources, diagnostics)
-    model = model_stage.build(sources, valid)
+    model = model_stage.build(sources, valid, cache.redactions if cache is not None else None)
     coverage = None
     if model is not None:
         findings, coverage = analyse(model, as_of)

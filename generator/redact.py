@@ -16,10 +16,12 @@ and does not grow with the number of contacts.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
 TITLES = ("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof")
+_TITLED = re.compile(rf"(?<![^\W_])(?:{'|'.join(TITLES)})\.?\s+$", re.IGNORECASE)   # "Ms " just before a surname
 
 
 def fold(text: str) -> str:
@@ -28,6 +30,7 @@ def fold(text: str) -> str:
 
 
 _SEP = r"[\s_\-]+"   # between the parts of a name as learners write it: spaces, hyphens, underscores
+_NAMEISH = re.compile(r"^[^\W\d_](?:[^\W\d_]|['’])*[^\W\d_]$")   # letters (and apostrophes), two or more
 
 
 def _parts(name: str) -> list[str]:
@@ -142,32 +145,34 @@ class Redactor:
                 continue
             self.full[" ".join(parts).casefold()] = c.display_name
             if len(parts) > 1:
-                firsts.setdefault(parts[0], set()).add(initials(c.name))
-                lasts.setdefault(parts[-1], set()).add(initials(c.name))
+                # a part alone is taken for the person only if it reads as a name: "Sam", not "2" or "III"
+                if _NAMEISH.match(parts[0]):
+                    firsts.setdefault(parts[0], set()).add(initials(c.name))
+                if _NAMEISH.match(parts[-1]):
+                    lasts.setdefault(parts[-1], set()).add(initials(c.name))
         # a part shared by two hidden people stands for neither: keep only its first letter
         self.firsts = {p: (i.pop() if len(i) == 1 else p[0] + ".") for p, i in firsts.items() if p not in keep}
         self.lasts = {p: (i.pop() if len(i) == 1 else p[0] + ".") for p, i in lasts.items() if p not in keep}
         words = set(self.full) | {p.casefold() for p in self.firsts} | {p.casefold() for p in self.lasts}
         self._names = None
         if words:
-            titles = "|".join(TITLES)
-            # a name ends at anything but a letter or digit: `_` counts as a separator, as in file names
-            self._names = re.compile(rf"(?<![^\W_])(?:(?P<title>(?:{titles})\.?)\s+)?(?P<name>{trie_pattern(words)})"
-                                     r"(?![^\W_])", re.IGNORECASE)
+            # a name ends at anything but a letter or digit: `_` counts as a separator, as in file names.
+            # The title before a surname is looked at only when one is found: scanning for it costs a third.
+            self._names = re.compile(rf"(?<![^\W_])(?P<name>{trie_pattern(words)})(?![^\W_])", re.IGNORECASE)
         self.ids = dict(ids or {})
         self._ids = re.compile(rf"(?<![\w-])(?:{trie_pattern(self.ids)})(?![\w-])") if self.ids else None
         self.tokens = {fold(p) for c in hidden for p in _parts(c.name) if len(fold(p)) >= 3} - keep_folded
 
     def _name(self, m: re.Match) -> str:
-        name, title = m.group("name"), m.group("title")
+        name = m.group("name")
         key = " ".join(re.split(_SEP, name)).casefold()
         if key in self.full:
-            return (title + " " if title else "") + self.full[key]
+            return self.full[key]
         if name in self.firsts:
-            return (title + " " if title else "") + self.firsts[name]
-        if title and name in self.lasts:
-            return title + " " + self.lasts[name]
-        return m.group(0)
+            return self.firsts[name]
+        if name in self.lasts and _TITLED.search(m.string, max(0, m.start() - 12), m.start()):
+            return self.lasts[name]
+        return name
 
     def __call__(self, text):
         if not text or not isinstance(text, str):
@@ -180,6 +185,13 @@ class Redactor:
         if self._names is not None:
             text = self._names.sub(self._name, text)
         return text
+
+    def fingerprint(self) -> str:
+        """A digest of everything that decides what this redactor does to a text."""
+        parts = (sorted(self.full.items()), sorted(self.firsts.items()), sorted(self.lasts.items()),
+                 sorted(self.ids.items()), sorted(self._secrets.phones), sorted(self._secrets.urls),
+                 sorted(self._secrets.emails), self._secrets.others.pattern if self._secrets.others else "")
+        return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
     def slug(self, slug: str) -> str:
         """A slug with every token that is part of a hidden name cut to its first letter."""
@@ -198,9 +210,30 @@ class Redactor:
         return value
 
 
-def redact_model(model, secrets=()) -> Redactor:
+def _redacted_entry(e, r) -> tuple:
+    return (r(e.title), r(e.body), [r(d) for d in e.discussion], r(e.value_given), r(e.value_received),
+            r(e.witness_confirmed), [(r(a.do), r(a.outcome)) for a in e.actions], [r(a.caption) for a in e.attachments])
+
+
+def _entry_memo(memo: dict | None, r: Redactor) -> dict:
+    """The per-entry results in `memo` that `r` would give again (same names, ids and secrets), or a new dict."""
+    if memo is None:
+        return {}
+    fingerprint = r.fingerprint()
+    if memo.get("fingerprint") != fingerprint:
+        memo.clear()
+        memo["fingerprint"] = fingerprint
+        memo["entries"] = {}
+    return memo["entries"]
+
+
+def redact_model(model, secrets=(), memo: dict | None = None) -> Redactor:
     """Redact all learner text in the model in place; give each entry its public `slug`. `secrets` are
-    the contacts' channel values: the model never holds them, but a learner may have typed one into text."""
+    the contacts' channel values: the model never holds them, but a learner may have typed one into text.
+
+    `memo` (kept by the build cache between runs) holds each entry's redacted text by the entry file's
+    digest, valid while the redactor's inputs (names, ids, secrets) are unchanged: scanning every body
+    is the largest part of a warm `check`."""
     hidden = [c for c in model.contacts if not c.published]
     learner = model.learner or {}
     keep = [learner.get(k) for k in ("name", "assessor", "iqa")] + [c.name for c in model.contacts if c.published]
@@ -221,15 +254,20 @@ def redact_model(model, secrets=()) -> Redactor:
     if r.ids:
         r._ids = re.compile(rf"(?<![\w-])(?:{trie_pattern(r.ids)})(?![\w-])")
 
+    memo = _entry_memo(memo, r)
     for e in model.entries:
-        e.title, e.body = r(e.title), r(e.body)
-        e.discussion = [r(d) for d in e.discussion]
-        e.value_given, e.value_received = r(e.value_given), r(e.value_received)
-        e.witness_confirmed = r(e.witness_confirmed)
-        for a in e.actions:
-            a.do, a.outcome = r(a.do), r(a.outcome)
-        for a in e.attachments:
-            a.caption = r(a.caption)
+        done = memo.get(e.source.digest)
+        if done is None:
+            done = memo[e.source.digest] = _redacted_entry(e, r)
+        (e.title, e.body, e.discussion, e.value_given, e.value_received, e.witness_confirmed,
+         actions, captions) = done
+        for a, (do, outcome) in zip(e.actions, actions):
+            a.do, a.outcome = do, outcome
+        for a, caption in zip(e.attachments, captions):
+            a.caption = caption
+    live = {e.source.digest for e in model.entries}
+    for gone in [d for d in memo if d not in live]:
+        del memo[gone]
     for c in model.contacts:
         c.why, c.notes, c.met_how = r(c.why), r(c.notes), r(c.met_how)
         for rev in c.reviews:
