@@ -201,3 +201,39 @@ def test_benchmark_smoke(tmp_path, capsys):
     assert bench.main(["--sizes", "20", "--ours-only", "--work", str(tmp_path / "bench")]) == 0
     out = capsys.readouterr().out
     assert "ours: cold build" in out and "ours: warm build" in out and "(failed)" not in out
+
+
+def _check_titles(src: Path, cache: Cache) -> set:
+    result = pipeline.check(src, AS_OF, cache)
+    cache.save()
+    return {e.title for e in result.model.entries}
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_still_seen(src):
+    """The cache trusts a file's recorded status only while its ctime is old: an edit that keeps the size
+    and puts the mtime back (as some tools do) still changes the ctime, so the bytes are read again."""
+    folder = src / ".cache" / "portfolio"
+    assert "First forum meeting" in _check_titles(src, Cache(folder))
+    entry = src / "entries" / "2026-02-03-first-forum.md"
+    st = os.stat(entry)
+    entry.write_text(entry.read_text().replace("First forum meeting", "Fifth forum meeting"))
+    os.utime(entry, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert os.stat(entry).st_size == st.st_size and os.stat(entry).st_mtime_ns == st.st_mtime_ns
+    titles = _check_titles(src, Cache(folder))
+    assert "Fifth forum meeting" in titles and "First forum meeting" not in titles
+
+
+def test_a_file_changed_just_before_the_cache_was_saved_is_read_again(src, monkeypatch):
+    """git's racy rule: a status recorded within RACY_NS of the save proves nothing, so the file is hashed."""
+    folder = src / ".cache" / "portfolio"
+    _check_titles(src, Cache(folder))
+    reads = []
+    original = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self.name) or original(self))
+    monkeypatch.setattr("generator.cache.RACY_NS", 10**15)   # every file counts as changed near the save
+    _check_titles(src, Cache(folder))
+    assert "2026-02-03-first-forum.md" in reads
+    reads.clear()
+    monkeypatch.setattr("generator.cache.RACY_NS", 0)        # none does: unchanged status is trusted
+    _check_titles(src, Cache(folder))
+    assert "2026-02-03-first-forum.md" not in reads
