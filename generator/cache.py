@@ -30,8 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
-from .load import Sources, load_file
-from .registry import finding
+from .load import Sources, load_file, record_files
 from .write import intact
 from . import validate as validate_stage
 
@@ -64,19 +63,6 @@ def _digest(*parts) -> str:
         h.update(repr(p).encode("utf-8") if not isinstance(p, bytes) else p)
         h.update(b"\x1f")
     return h.hexdigest()
-
-
-def record_files(root: Path) -> list[tuple[str, Path]]:
-    """(kind, path) of every record file, in the order `load.load` reads them."""
-    out = []
-    if (root / "portfolio.yaml").is_file():
-        out.append(("portfolio", root / "portfolio.yaml"))
-    for folder, pattern, kind in (("criteria", "*.yaml", "framework"), ("contacts", "*.yaml", "contact"),
-                                  ("entries", "*.md", "entry")):
-        base = root / folder
-        if base.is_dir():
-            out.extend((kind, p) for p in sorted(base.glob(pattern)) if p.is_file())
-    return out
 
 
 def parse_one(kind: str, path: Path, root: Path) -> tuple:
@@ -178,7 +164,7 @@ class Cache:
     def load_and_validate(self, root: Path, diagnostics: list) -> tuple[Sources, set]:
         """`load` + `validate`, reusing every file whose bytes are unchanged."""
         root = Path(root)
-        found = record_files(root)
+        found = record_files(root, diagnostics)
         results: dict[str, tuple] = {}
         misses = []
         stats: dict[str, tuple] = {}
@@ -217,10 +203,6 @@ class Cache:
             diagnostics.extend(diags)
             if ok:
                 valid.add(source.file)
-        if not by_kind["portfolio"]:
-            diagnostics.append(finding("schema", "portfolio.yaml", (1, 1),
-                                       "no portfolio.yaml in the source folder", subject="portfolio",
-                                       hint="run the command from your portfolio folder or pass --source DIR"))
         sources = Sources(root=root, portfolio=(by_kind["portfolio"] or [None])[0], contacts=by_kind["contact"],
                           entries=by_kind["entry"], frameworks=by_kind["framework"])
         validate_stage.validate_references(sources, valid, diagnostics)

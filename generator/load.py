@@ -225,27 +225,46 @@ class Sources:
         return ([self.portfolio] if self.portfolio else []) + self.frameworks + self.contacts + self.entries
 
 
+RECORD_FOLDERS = (("criteria", ".yaml", "framework"), ("contacts", ".yaml", "contact"), ("entries", ".md", "entry"))
+# extensions a learner may use by mistake: such a file is reported, never silently skipped
+NEAR_MISSES = {".yaml": {".yml", ".yaml", ".json"}, ".md": {".md", ".markdown", ".mdown", ".mkd", ".txt"}}
+
+
+def record_files(root: Path, diagnostics: list | None = None) -> list[tuple[str, Path]]:
+    """(kind, path) of every record file, in reading order. With `diagnostics`, a file in a record folder
+    that looks like a record but is not named like one (priya-shah.yml) is reported: it is not read."""
+    root = Path(root)
+    out = []
+    if (root / "portfolio.yaml").is_file():
+        out.append(("portfolio", root / "portfolio.yaml"))
+    elif diagnostics is not None:
+        near = [n for n in ("portfolio.yml", "Portfolio.yaml", "portfolio.YAML") if (root / n).is_file()]
+        diagnostics.append(finding("schema", "portfolio.yaml", (1, 1), "no portfolio.yaml in the source folder",
+                                   subject="portfolio",
+                                   hint=f"rename {near[0]} to portfolio.yaml" if near else
+                                   "run the command from your portfolio folder or pass --source DIR"))
+    for folder, suffix, kind in RECORD_FOLDERS:
+        base = root / folder
+        if not base.is_dir():
+            continue
+        for p in sorted(base.iterdir()):
+            if p.name.startswith(".") or p.name.endswith("~") or not p.is_file():
+                continue   # editor swap and backup files
+            if p.suffix == suffix:
+                out.append((kind, p))
+            elif diagnostics is not None and p.suffix.lower() in NEAR_MISSES[suffix]:
+                rel = p.relative_to(root).as_posix()
+                diagnostics.append(finding("schema", rel, (1, 1),
+                                           f"{rel} is not read: {kind} files in {folder}/ end in '{suffix}'",
+                                           subject=p.stem, hint=f"rename it to {p.stem}{suffix}"))
+    return out
+
+
 def load(root: Path, diagnostics: list) -> Sources:
     """Read every record file under `root`. Never writes; never raises for bad content."""
     root = Path(root)
-    portfolio = None
-    if (root / "portfolio.yaml").is_file():
-        portfolio = load_file(root / "portfolio.yaml", root, "portfolio", diagnostics)
-    else:
-        diagnostics.append(finding("schema", "portfolio.yaml", (1, 1),
-                                   "no portfolio.yaml in the source folder", subject="portfolio",
-                                   hint="run the command from your portfolio folder or pass --source DIR"))
-
-    def files(folder, pattern, kind):
-        base = root / folder
-        if not base.is_dir():
-            return []
-        return [load_file(p, root, kind, diagnostics) for p in sorted(base.glob(pattern)) if p.is_file()]
-
-    return Sources(
-        root=root,
-        portfolio=portfolio,
-        frameworks=files("criteria", "*.yaml", "framework"),
-        contacts=files("contacts", "*.yaml", "contact"),
-        entries=files("entries", "*.md", "entry"),
-    )
+    by_kind: dict[str, list] = {"portfolio": [], "framework": [], "contact": [], "entry": []}
+    for kind, path in record_files(root, diagnostics):
+        by_kind[kind].append(load_file(path, root, kind, diagnostics))
+    return Sources(root=root, portfolio=(by_kind["portfolio"] or [None])[0], contacts=by_kind["contact"],
+                   entries=by_kind["entry"], frameworks=by_kind["framework"])

@@ -100,3 +100,35 @@ def test_merge_keys_are_expanded(tmp_path):
     text = "base: &b {role: Head, organisation: Org}\n"
     result = check(tmp_path, {"contacts/priya-shah.yaml": "name: P\n<<: {role: Head, organisation: Org}\n"})
     assert not [d for d in result.diagnostics if d.severity == "error"], text
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("contacts/tom-okafor.yml", "contacts/tom-okafor.yml is not read: contact files in contacts/ end in '.yaml'"),
+    ("entries/2026-09-11-call.markdown",
+     "entries/2026-09-11-call.markdown is not read: entry files in entries/ end in '.md'"),
+    ("entries/2026-09-11-call.MD", "entries/2026-09-11-call.MD is not read: entry files in entries/ end in '.md'"),
+])
+def test_a_misnamed_record_is_reported_not_skipped(tmp_path, name, expected):
+    for cached in (False, True):
+        root = tmp_path / str(cached)
+        write_portfolio(root, {name: "name: Tom\n"})
+        from generator import pipeline
+        from generator.cache import Cache
+        result = pipeline.check(root, AS_OF, Cache(root / ".cache") if cached else None)
+        [d] = [d for d in result.diagnostics if d.file == name]
+        assert (d.rule, d.severity, d.message) == ("schema", "error", expected)
+        assert d.hint.startswith("rename it to ")
+
+
+def test_swap_backup_and_other_files_in_record_folders_are_left_alone(tmp_path):
+    result = check(tmp_path, {"contacts/.priya-shah.yaml.swp": "x", "contacts/priya-shah.yaml~": "x",
+                              "entries/notes.pdf": b"%PDF", "contacts/README": "about my contacts"})
+    assert [d for d in result.diagnostics if d.severity == "error"] == []
+
+
+def test_portfolio_yml_gets_a_rename_hint(tmp_path):
+    write_portfolio(tmp_path)
+    (tmp_path / "portfolio.yaml").rename(tmp_path / "portfolio.yml")
+    from generator import pipeline
+    [d] = [d for d in pipeline.check(tmp_path, AS_OF).diagnostics if d.file == "portfolio.yaml"]
+    assert d.hint == "rename portfolio.yml to portfolio.yaml"
