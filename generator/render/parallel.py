@@ -29,8 +29,11 @@ def _run(bounds):
     return [fn(item) for item in items[start:stop]]
 
 
-def map_ordered(fn, items: list):
-    """Yield fn(item) for every item, in order; across forked workers when there are enough items."""
+def map_ordered(fn, items: list, alone: int = 0):
+    """Yield fn(item) for every item, in order; across forked workers when there are enough items.
+
+    The first `alone` items are handed out one at a time (put the expensive ones there, so that one
+    worker is not left with all of them at the end while the other idles)."""
     global _STATE
     n = workers()
     if n < 2 or len(items) < MIN_PARALLEL:
@@ -39,7 +42,8 @@ def map_ordered(fn, items: list):
         return
     _STATE = (fn, items)
     try:
-        bounds = [(i, min(i + CHUNK, len(items))) for i in range(0, len(items), CHUNK)]
+        bounds = [(i, i + 1) for i in range(min(alone, len(items)))]
+        bounds += [(i, min(i + CHUNK, len(items))) for i in range(len(bounds), len(items), CHUNK)]
         with multiprocessing.get_context("fork").Pool(n) as pool:
             for chunk in pool.imap(_run, bounds):
                 yield from chunk

@@ -53,7 +53,11 @@ def render_site(model, findings, coverage, as_of, cache=None, bodies=None):
             yield page.path, None
         else:
             todo.append(page)
-    results = map_ordered(lambda page: render_page(env, page, common, site), todo)
+    # pages that read every record (indexes, print view, search index, portfolio.json) are the costly
+    # ones: start them first, one to a worker; the output does not depend on the order
+    todo.sort(key=lambda page: page.deps is not None)
+    alone = sum(1 for page in todo if page.deps is None)
+    results = map_ordered(lambda page: render_page(env, page, common, site), todo, alone)
     for page, data in zip(todo, results):
         yield page.path, data
 
