@@ -6,7 +6,7 @@ SOURCE ?= .
 OUT    ?= site
 ARGS   ?=
 
-.PHONY: build check test clean setup serve new-entry new-contact export bench
+.PHONY: build check test clean setup serve new-entry new-contact export bench screenshots
 
 # The venv is (re)installed only when pyproject.toml changes: the stamp files remember.
 $(VENV)/.installed: pyproject.toml
@@ -49,6 +49,11 @@ export: $(VENV)/.installed
 # Long (minutes): installs Hugo (Debian) and MkDocs + Pelican (benchmarks/.venv) itself. Not part of `make test`.
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench.py $(ARGS)
+
+# Refresh the README's screenshots (docs/img/) from the example portfolio.
+screenshots: $(VENV)/.installed-test
+	bash tools/ensure-chromium.sh
+	$(BIN)/python tools/screenshots.py
 
 clean:
 	rm -rf $(OUT) .cache .pytest_cache
