@@ -148,6 +148,9 @@ def parse_yaml(text: str, source: Source, diagnostics: list, line_offset: int = 
         line, col = (mark.line + 1 + line_offset, mark.column + 1) if mark else (1 + line_offset, 1)
         problem = exc.problem or exc.context or "invalid YAML"
         context = f" ({exc.context})" if exc.context and exc.problem else ""
+        start = exc.context_mark
+        if start is not None and mark is not None and start.line != mark.line:
+            context += f", which started at line {start.line + 1 + line_offset}"
         diagnostics.append(finding("yaml-syntax", source.file, (line, col),
                                    f"invalid YAML: {problem}{context}", subject=source.id))
         return

@@ -381,20 +381,21 @@ def validate_file(source: Source, diagnostics: list) -> bool:
 
 
 def validate_references(sources: Sources, valid: set, diagnostics: list) -> None:
-    """The cross-file half: every reference between the schema-valid records. Cheap, and always re-run
-    by the incremental build (a reference may break because another file changed)."""
+    """The cross-file half: every reference between the records. Cheap, and always re-run by the
+    incremental build (a reference may break because another file changed). Records with schema errors
+    are checked too, so that a learner sees every problem of a file at once, not one layer per run; the
+    checks read the data defensively (`valid` is kept for the callers' symmetry with the model stage)."""
     refs = References(sources)
     refs.root = sources.root
-    for source in sources.frameworks:
-        if source.file in valid:
+    parsed = [s for s in sources.all() if isinstance(s.data, dict)]
+    for source in parsed:
+        if source.kind == "framework":
             check_framework(source, diagnostics)
-    if sources.portfolio and sources.portfolio.file in valid:
-        check_portfolio(sources.portfolio, refs, diagnostics)
-    for source in sources.contacts:
-        if source.file in valid:
+        elif source.kind == "portfolio":
+            check_portfolio(source, refs, diagnostics)
+        elif source.kind == "contact":
             check_contact(source, refs, diagnostics)
-    for source in sources.entries:
-        if source.file in valid:
+        else:
             check_entry(source, refs, diagnostics)
 
 

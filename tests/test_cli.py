@@ -109,3 +109,33 @@ def test_markdown_cannot_inject_script(tmp_path):
     assert run("build", "--source", str(tmp_path), *AS_OF).returncode == 0
     html = (tmp_path / "site" / "entries" / "2026-09-10-breakfast.html").read_text()
     assert "<script>alert" not in html and "<img" not in html and 'href="javascript' not in html.lower()
+
+
+def test_json_output_matches_its_documented_schema(tmp_path):
+    from jsonschema import Draft202012Validator
+    root = Path(__file__).resolve().parents[1]
+    schema = json.loads((root / "generator" / "schemas" / "check-report.schema.json").read_text())
+    Draft202012Validator.check_schema(schema)
+    broken = ENTRY.replace("[priya-shah]", "[priya-sha]").replace("kind: meeting", "kind: meetting")
+    for folder, files in (("clean", {}), ("broken", {"entries/2026-09-10-breakfast.md": broken}),
+                          ("no-model", {"portfolio.yaml": "learner: [x]\n"})):
+        write_portfolio(tmp_path / folder, files)
+        r = run("check", "--source", str(tmp_path / folder), "--format", "json", *AS_OF)
+        doc = json.loads(r.stdout)
+        errors = sorted(e.message for e in Draft202012Validator(schema).iter_errors(doc))
+        assert errors == [], (folder, errors)
+    for rel, d in [("example", json.loads(run("check", "--source", str(root), "--format", "json", *AS_OF).stdout))]:
+        assert not list(Draft202012Validator(schema).iter_errors(d)), rel
+
+
+def test_a_portfolio_full_of_mistakes_reports_each_at_its_line(tmp_path):
+    """tests/fixtures/mistakes holds one of almost every mistake; the whole report is pinned, line by line.
+    Refresh after a deliberate change: portfolio check --source tests/fixtures/mistakes --as-of 2026-09-30
+    --no-cache > tests/golden/check/mistakes.txt (and read the diff)."""
+    import shutil
+    root = Path(__file__).resolve().parent
+    src = tmp_path / "mistakes"
+    shutil.copytree(root / "fixtures" / "mistakes", src)
+    r = run("check", "--source", str(src), "--no-cache", *AS_OF)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert r.stdout == (root / "golden" / "check" / "mistakes.txt").read_text()

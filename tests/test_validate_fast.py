@@ -23,7 +23,10 @@ def _records():
         for kind, pattern in (("contact", "contacts/*.yaml"), ("framework", "criteria/*.yaml"),
                               ("portfolio", "portfolio.yaml"), ("entry", "entries/*.md")):
             for f in sorted(folder.glob(pattern)):
-                text = f.read_text("utf-8")
+                try:
+                    text = f.read_text("utf-8")
+                except UnicodeDecodeError:
+                    continue   # the deliberately broken fixtures
                 if kind == "entry":
                     parts = text.split("---\n")
                     if len(parts) < 3:
@@ -31,8 +34,8 @@ def _records():
                     text = parts[1]
                 try:
                     data = yaml.safe_load(text)
-                except yaml.YAMLError:
-                    continue
+                except (yaml.YAMLError, ValueError):
+                    continue   # unreadable on purpose (an impossible date, broken YAML)
                 if isinstance(data, dict):
                     yield kind, norm(data)
 
