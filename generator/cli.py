@@ -81,7 +81,8 @@ def _report(result, args) -> None:
 def main(argv=None) -> int:
     args = parser().parse_args(argv)
     if not args.source.is_dir():
-        print(f"portfolio: error: source folder '{args.source}' does not exist", file=sys.stderr)
+        what = "is a file, not a folder" if args.source.exists() else "does not exist"
+        print(f"portfolio: error: source folder '{args.source}' {what}", file=sys.stderr)
         return 2
     if args.command == "new":
         return _new(args)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,7 +61,20 @@ class Source:
 
 
 _STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
 _constructor = yaml.constructor.SafeConstructor()
+
+
+MAX_DEPTH = 50          # records nest about 8 deep; far deeper is a mistake (and would exhaust the stack)
+MAX_ALIAS_VALUES = 10_000   # values copied by aliases: a few small anchors are fine, a "billion laughs" is not
+
+
+class _Unreadable(Exception):
+    """The document's shape cannot be turned into data: reported once, as yaml-syntax, at `pos`."""
+
+    def __init__(self, pos, message):
+        super().__init__(message)
+        self.pos, self.message = pos, message
 
 
 class _Converter:
@@ -70,17 +84,35 @@ class _Converter:
         self.source = source
         self.offset = line_offset
         self.diagnostics = diagnostics
+        self.open: set = set()      # nodes being converted: meeting one again is an alias to its own parent
+        self.seen: set = set()      # nodes converted once: meeting one again is an alias
+        self.aliased = 0
 
     def mark(self, node) -> tuple[int, int]:
         return (node.start_mark.line + 1 + self.offset, node.start_mark.column + 1)
 
     def convert(self, node, path=()):
         self.source.value_pos[path] = self.mark(node)
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
+        if isinstance(node, yaml.ScalarNode):
+            self.aliased += id(node) in self.seen
+            self.seen.add(id(node))
+            return self._scalar(node)
+        if id(node) in self.open:
+            raise _Unreadable(self.mark(node), "an alias (*name) refers to the value that contains it")
+        if len(path) >= MAX_DEPTH:
+            raise _Unreadable(self.mark(node), f"values are nested more than {MAX_DEPTH} levels deep")
+        if id(node) in self.seen:
+            self.aliased += 1
+        if self.aliased > MAX_ALIAS_VALUES:
+            raise _Unreadable(self.mark(node), f"aliases (*name) copy more than {MAX_ALIAS_VALUES:,} values")
+        self.seen.add(id(node))
+        self.open.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self._mapping(node, path)
             return [self.convert(item, path + (i,)) for i, item in enumerate(node.value)]
-        return self._scalar(node)
+        finally:
+            self.open.discard(id(node))
 
     def _scalar(self, node):
         if node.tag == _STR:   # most values: no need for the constructor
@@ -98,8 +130,9 @@ class _Converter:
     def _mapping(self, node, path):
         out: dict = {}
         for key_node, value_node in self._pairs(node):
-            key = self._scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
-            key = "" if key is None else str(key).lower() if isinstance(key, bool) else str(key)
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _Unreadable(self.mark(key_node), "a key must be a single word or phrase, not a list or mapping")
+            key = key_node.value   # as written: 'yes' stays 'yes', '1' stays '1' (keys are names, never values)
             child = path + (key,)
             if key in out:
                 first = self.source.key_pos[child]
@@ -113,16 +146,25 @@ class _Converter:
             out[key] = self.convert(value_node, child)
         return out
 
-    def _pairs(self, node):
-        """Key/value node pairs, with YAML merge keys (`<<: *anchor`) expanded in place."""
+    def _pairs(self, node, merging=()):
+        """Key/value node pairs, with YAML merge keys (`<<: *anchor`) expanded as YAML defines them: a key
+        written in the mapping itself overrides a merged one, and an earlier merged mapping a later one."""
+        own = [(k, v) for k, v in node.value if k.tag != _MERGE]
+        taken = {k.value for k, _ in own if isinstance(k, yaml.ScalarNode)}
         for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
-                for src in sources:
-                    if isinstance(src, yaml.MappingNode):
-                        yield from self._pairs(src)
+            if key_node.tag != _MERGE:
+                yield key_node, value_node
                 continue
-            yield key_node, value_node
+            sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+            for src in sources:
+                if not isinstance(src, yaml.MappingNode):
+                    raise _Unreadable(self.mark(src), "a merge key (<<) must name a mapping, e.g. <<: *defaults")
+                if id(src) in merging or src is node:
+                    raise _Unreadable(self.mark(src), "a merge key (<<) merges the mapping that contains it")
+                for k, v in self._pairs(src, merging + (id(node),)):
+                    if isinstance(k, yaml.ScalarNode) and k.value not in taken:
+                        taken.add(k.value)
+                        yield k, v
 
 
 def _decode(raw: bytes, rel: str, sid: str, diagnostics: list) -> str | None:
@@ -149,10 +191,20 @@ def parse_yaml(text: str, source: Source, diagnostics: list, line_offset: int = 
         problem = exc.problem or exc.context or "invalid YAML"
         context = f" ({exc.context})" if exc.context and exc.problem else ""
         start = exc.context_mark
+        if exc.context == "expected a single document in the stream":
+            problem, context, start = "a second document ('---') starts here; a record file holds one", "", None
         if start is not None and mark is not None and start.line != mark.line:
             context += f", which started at line {start.line + 1 + line_offset}"
         diagnostics.append(finding("yaml-syntax", source.file, (line, col),
                                    f"invalid YAML: {problem}{context}", subject=source.id))
+        return
+    except yaml.reader.ReaderError as exc:   # a character YAML forbids: NUL, other control characters
+        before = text[: exc.position]
+        line, col = before.count("\n") + 1 + line_offset, exc.position - (before.rfind("\n") + 1) + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        diagnostics.append(finding("yaml-syntax", source.file, (line, col),
+                                   f"invalid YAML: the control character U+{ord(char):04X} is not allowed",
+                                   subject=source.id, hint="delete it (your editor may show it as a box or ^@)"))
         return
     except yaml.YAMLError as exc:  # e.g. a second document in one file
         diagnostics.append(finding("yaml-syntax", source.file, (1 + line_offset, 1),
@@ -162,7 +214,14 @@ def parse_yaml(text: str, source: Source, diagnostics: list, line_offset: int = 
         what = "front matter is empty" if source.kind == "entry" else "file is empty"
         diagnostics.append(finding("yaml-syntax", source.file, (1 + line_offset, 1), what, subject=source.id))
         return
-    data = _Converter(source, line_offset, diagnostics).convert(node)
+    try:
+        data = _Converter(source, line_offset, diagnostics).convert(node)
+    except _Unreadable as exc:
+        source.key_pos.clear()
+        source.value_pos.clear()
+        diagnostics.append(finding("yaml-syntax", source.file, exc.pos, f"invalid YAML: {exc.message}",
+                                   subject=source.id))
+        return
     if not isinstance(data, dict):
         found = "a list" if isinstance(data, list) else f"a single value ({data!r})"
         diagnostics.append(finding(
@@ -240,6 +299,9 @@ def record_files(root: Path, diagnostics: list | None = None) -> list[tuple[str,
     out = []
     if (root / "portfolio.yaml").is_file():
         out.append(("portfolio", root / "portfolio.yaml"))
+    elif diagnostics is not None and (why := _not_a_file(root / "portfolio.yaml")):
+        diagnostics.append(finding("schema", "portfolio.yaml", (1, 1), f"portfolio.yaml is not read: it {why}",
+                                   subject="portfolio"))
     elif diagnostics is not None:
         near = [n for n in ("portfolio.yml", "Portfolio.yaml", "portfolio.YAML") if (root / n).is_file()]
         diagnostics.append(finding("schema", "portfolio.yaml", (1, 1), "no portfolio.yaml in the source folder",
@@ -251,8 +313,12 @@ def record_files(root: Path, diagnostics: list | None = None) -> list[tuple[str,
         if not base.is_dir():
             continue
         for p in sorted(base.iterdir()):
-            if p.name.startswith(".") or p.name.endswith("~") or not p.is_file():
+            if p.name.startswith(".") or p.name.endswith("~"):
                 continue   # editor swap and backup files
+            if not p.is_file():
+                if diagnostics is not None:
+                    _report_not_read(p, root, folder, suffix, diagnostics)
+                continue
             if p.suffix == suffix:
                 out.append((kind, p))
             elif diagnostics is not None and p.suffix.lower() in NEAR_MISSES[suffix]:
@@ -261,6 +327,38 @@ def record_files(root: Path, diagnostics: list | None = None) -> list[tuple[str,
                                            f"{rel} is not read: {kind} files in {folder}/ end in '{suffix}'",
                                            subject=p.stem, hint=f"rename it to {p.stem}{suffix}"))
     return out
+
+
+def _not_a_file(p: Path) -> str | None:
+    """Why a path that exists under a record's name cannot be read as one (None if it is not there)."""
+    if p.is_dir():
+        return "is a folder, not a file"
+    if p.is_symlink():
+        try:
+            p.resolve(strict=True)
+        except RuntimeError:
+            return "is a symbolic link that loops"
+        except OSError:
+            return f"is a link to '{os.readlink(p)}', which does not exist"
+    if p.exists():
+        return "is not a regular file"
+    return None
+
+
+def _report_not_read(p: Path, root: Path, folder: str, suffix: str, diagnostics: list) -> None:
+    """A path in a record folder that is not a file: a record named so, or records in a subfolder, would
+    otherwise vanish from the portfolio without a word."""
+    rel = p.relative_to(root).as_posix()
+    if p.suffix == suffix and (why := _not_a_file(p)):
+        diagnostics.append(finding("schema", rel, (1, 1), f"{rel} is not read: it {why}", subject=p.stem))
+    elif p.is_dir():
+        for inner in sorted(p.rglob(f"*{suffix}")):
+            if inner.is_file() and not any(part.startswith(".") for part in inner.relative_to(p).parts):
+                inner_rel = inner.relative_to(root).as_posix()
+                diagnostics.append(finding("schema", inner_rel, (1, 1),
+                                           f"{inner_rel} is not read: records sit directly in {folder}/, "
+                                           "not in a subfolder", subject=inner.stem,
+                                           hint=f"move it to {folder}/{inner.name}"))
 
 
 def load(root: Path, diagnostics: list) -> Sources:

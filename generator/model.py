@@ -36,6 +36,14 @@ def date(value) -> dt.date | None:
     return None
 
 
+def add_days(day: dt.date, days) -> dt.date:
+    """`day` + `days`, clamped to the calendar's ends: 9999-12-31 plus a review interval is still 'not yet'."""
+    try:
+        return day + dt.timedelta(days=int(days))
+    except OverflowError:
+        return dt.date.max if days > 0 else dt.date.min
+
+
 @dataclass
 class Located:
     """Anything that came from a record: where it is, for findings that point at it."""
@@ -197,7 +205,7 @@ class Contact(Located):
         if self.status not in ("current", "potential"):
             return None
         last = self.last_review.date if self.last_review else self.met_date
-        return last + dt.timedelta(days=int(interval_days)) if last else None
+        return add_days(last, interval_days) if last else None
 
 
 @dataclass(eq=False)
@@ -316,7 +324,10 @@ def build(sources: Sources, valid: set, redactions: dict | None = None) -> Portf
     p = psrc.data
     checks = {**DEFAULT_CHECKS, **(p.get("checks") or {})}
     qual = p["qualification"]
-    model = Portfolio(psrc, (), root=sources.root, learner=dict(p["learner"]), registered=date(qual.get("registered")),
+    # every learner field present (empty when not given), so a template may print any of them
+    learner = {**dict.fromkeys(("name", "role", "organisation", "candidate_number", "centre", "assessor", "iqa"), ""),
+               **p["learner"]}
+    model = Portfolio(psrc, (), root=sources.root, learner=learner, registered=date(qual.get("registered")),
                       purpose=p.get("purpose") or "", self_assessment=p.get("self_assessment"),
                       site=dict(p.get("site") or {}), checks=checks)
 

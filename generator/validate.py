@@ -74,9 +74,16 @@ def describe(path) -> str:
     return out
 
 
+def _clip(text: str, limit: int = 80) -> str:
+    """A value quoted in a message: a pasted page of text is shown by its start, not whole, and invisible
+    characters (zero-width space, NUL, direction marks) are spelled out, since they are often the mistake."""
+    shown = text if len(text) <= limit else f"{text[:limit - 1]}… ({len(text):,} characters)"
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in shown)
+
+
 def _show(value) -> str:
     if isinstance(value, str):
-        return f"'{value}'"
+        return f"'{_clip(value)}'"
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
@@ -112,6 +119,13 @@ def _messages(error):
             if key not in allowed:
                 hint = "allowed here: " + ", ".join(allowed) if allowed else None
                 yield path + (key,), f"unknown field '{key}'" + (f" in {where}" if where else "") + did_you_mean(key, allowed), hint
+    elif v == "enum" and isinstance(value, str) and _validation_rule(value) and path[:1] == ("checks",):
+        yield path + ((value,) if "propertyNames" in error.schema_path else ()), \
+            f"'{value}' is a validation rule: it cannot be ignored or given another severity", \
+            "a site is never published while a record is invalid; fix the record instead"
+    elif v == "enum" and "propertyNames" in error.schema_path:
+        yield path + (value,), f"{field} names {_show(value)}, which is not a gap rule" \
+            f"{did_you_mean(value, error.validator_value)}", "gap rules: " + ", ".join(map(str, error.validator_value))
     elif v == "enum":
         yield path, f"{field} cannot be {_show(value)}{did_you_mean(value, error.validator_value)}", \
             "allowed values: " + ", ".join(map(str, error.validator_value))
@@ -120,6 +134,9 @@ def _messages(error):
         yield path, f"{field} should be {' or '.join(_TYPE_WORDS.get(w, w) for w in wanted)}, found {_show(value)}", None
     elif v == "format" and error.validator_value == "date":
         yield path, f"{field} is {_show(value)}, which is not a valid date", "write dates as YYYY-MM-DD, e.g. 2026-03-14"
+    elif v == "pattern" and error.validator_value == "\\S":
+        if value != "":   # "" is reported once, by minLength: "must not be empty"
+            yield path, f"{field} is blank: write something here", None
     elif v == "pattern":
         yield path, f"{field} {_show(value)} " + _PATTERN_WORDS.get(error.validator_value, f"does not match {error.validator_value}"), None
     elif v in ("minimum", "maximum"):
@@ -127,6 +144,8 @@ def _messages(error):
         yield path, f"{field} must be {word} {error.validator_value}, found {_show(value)}", None
     elif v == "minItems":
         yield path, f"{field} must list at least {error.validator_value} item(s)", None
+    elif v == "maxLength":
+        yield path, f"{field} must be at most {error.validator_value} characters, found {len(value):,}", None
     elif v == "minLength":
         yield path, f"{field} must not be empty", None
     elif v == "uniqueItems":
@@ -143,6 +162,12 @@ def _messages(error):
         yield path, f"{field} has a key that is not allowed: {error.message}", None
     else:
         yield path, f"{field}: {error.message}", None
+
+
+def _validation_rule(name: str) -> bool:
+    from .registry import RULES
+    rule = RULES.get(name)
+    return rule is not None and rule.kind == "validation"
 
 
 _KEY_PROBLEMS = ("required", "additionalProperties", "propertyNames")
@@ -194,6 +219,11 @@ class References:
         self.qualification = qual.get("framework") if isinstance(qual.get("framework"), str) else None
         extra = pdata.get("frameworks") if isinstance(pdata.get("frameworks"), list) else []
         self.used_frameworks = [f for f in [self.qualification, *extra] if isinstance(f, str) and f in self.frameworks]
+        # a file that could not be read still exists: references into it cannot be judged, and calling
+        # each one unknown would bury the one real error (the file's own yaml-syntax) under dozens
+        self.unreadable = {s.id for s in sources.frameworks if not isinstance(s.data, dict)}
+        self.plan_known = bool(pdata)
+        self.units_known = self.plan_known and not self.unreadable & {f for f in [self.qualification, *extra] if isinstance(f, str)}
         self.units: dict[str, dict] = {}      # unit ref -> {criterion id: text}
         for fid in self.used_frameworks:
             for unit in _units(self.frameworks[fid].data):
@@ -223,7 +253,7 @@ def _criteria(outcome):
 
 def _unknown(rule, source, path, what, name, candidates, diagnostics):
     diagnostics.append(finding(rule, source.file, source.value_at(path),
-                               f"no {what} '{name}'{did_you_mean(name, candidates)}", subject=name))
+                               f"no {what} '{_clip(name)}'{did_you_mean(name, candidates)}", subject=name))
 
 
 def _duplicates(source, items, key, what, diagnostics, base=()):
@@ -234,7 +264,7 @@ def _duplicates(source, items, key, what, diagnostics, base=()):
             continue
         if ident in seen:
             diagnostics.append(finding("duplicate-id", source.file, source.value_at(base + (i, key)),
-                                       f"{what} '{ident}' is defined twice (first as item {seen[ident] + 1})",
+                                       f"{what} '{_clip(ident)}' is defined twice (first as item {seen[ident] + 1})",
                                        subject=ident))
         else:
             seen[ident] = i
@@ -270,7 +300,7 @@ def check_framework(source: Source, diagnostics):
                 if auto["rule"] not in known:
                     diagnostics.append(finding(
                         "schema", source.file, source.value_at(where + ("rule",)),
-                        f"unknown automatic rule '{auto['rule']}'{did_you_mean(auto['rule'], known)}",
+                        f"unknown automatic rule '{_clip(auto['rule'])}'{did_you_mean(auto['rule'], known)}",
                         subject=ref, hint="automatic rules: " + ", ".join(known)))
                     continue
                 for key, message in param_problems(auto["rule"], {k: v for k, v in auto.items() if k != "rule"}):
@@ -282,17 +312,17 @@ def check_portfolio(source: Source, refs: References, diagnostics):
     data = source.data
     qual = data.get("qualification") if isinstance(data.get("qualification"), dict) else {}
     fw = qual.get("framework")
-    if isinstance(fw, str) and fw not in refs.frameworks:
+    if isinstance(fw, str) and fw not in refs.frameworks and fw not in refs.unreadable:
         _unknown("unknown-framework", source, ("qualification", "framework"), "framework", fw, refs.frameworks, diagnostics)
     for i, fid in _ref_list(data, "frameworks"):
-        if fid not in refs.frameworks:
+        if fid not in refs.frameworks and fid not in refs.unreadable:
             _unknown("unknown-framework", source, ("frameworks", i), "framework", fid, refs.frameworks, diagnostics)
     if refs.qualification in refs.frameworks:
         qual_units = [u["ref"] for u in _units(refs.frameworks[refs.qualification].data)]
         for i, ref in _ref_list(qual, "units"):
             if ref not in qual_units:
                 diagnostics.append(finding("unknown-unit", source.file, source.value_at(("qualification", "units", i)),
-                                           f"no unit '{ref}' in {refs.qualification}{did_you_mean(ref, qual_units)}",
+                                           f"no unit '{_clip(ref)}' in {refs.qualification}{did_you_mean(ref, qual_units)}",
                                            subject=ref))
     for key, what in (("networks", "network"), ("goals", "goal")):
         items = data.get(key) if isinstance(data.get(key), list) else []
@@ -306,10 +336,10 @@ def check_portfolio(source: Source, refs: References, diagnostics):
 
 def check_contact(source: Source, refs: References, diagnostics):
     data = source.data
-    for i, nid in _ref_list(data, "networks"):
+    for i, nid in _ref_list(data, "networks") if refs.plan_known else []:
         if nid not in refs.networks:
             _unknown("unknown-network", source, ("networks", i), "network", nid, refs.networks, diagnostics)
-    for i, gid in _ref_list(data, "goals"):
+    for i, gid in _ref_list(data, "goals") if refs.plan_known else []:
         if gid not in refs.goals:
             _unknown("unknown-goal", source, ("goals", i), "goal", gid, refs.goals, diagnostics)
     intro = data.get("introduced_by")
@@ -337,22 +367,22 @@ def check_entry(source: Source, refs: References, diagnostics):
     witness = data.get("witness") if isinstance(data.get("witness"), dict) else {}
     if isinstance(witness.get("contact"), str):
         _check_contact_ref(source, ("witness", "contact"), witness["contact"], refs, diagnostics)
-    for i, nid in _ref_list(data, "networks"):
+    for i, nid in _ref_list(data, "networks") if refs.plan_known else []:
         if nid not in refs.networks:
             _unknown("unknown-network", source, ("networks", i), "network", nid, refs.networks, diagnostics)
-    for i, gid in _ref_list(data, "goals"):
+    for i, gid in _ref_list(data, "goals") if refs.plan_known else []:
         if gid not in refs.goals:
             _unknown("unknown-goal", source, ("goals", i), "goal", gid, refs.goals, diagnostics)
-    for i, ref in _ref_list(data, "criteria"):
+    for i, ref in _ref_list(data, "criteria") if refs.units_known else []:
         unit, _, crit = ref.rpartition(":")
         if not unit:
             continue  # the schema's pattern reports the shape
         if unit not in refs.units:
             diagnostics.append(finding("unknown-criterion", source.file, source.value_at(("criteria", i)),
-                                       f"no unit '{unit}' in your frameworks{did_you_mean(unit, refs.units)}", subject=ref))
+                                       f"no unit '{_clip(unit)}' in your frameworks{did_you_mean(unit, refs.units)}", subject=ref))
         elif crit not in refs.units[unit]:
             diagnostics.append(finding("unknown-criterion", source.file, source.value_at(("criteria", i)),
-                                       f"unit {unit} has no criterion '{crit}'{did_you_mean(crit, refs.units[unit])}",
+                                       f"unit {unit} has no criterion '{_clip(crit)}'{did_you_mean(crit, refs.units[unit])}",
                                        subject=ref))
     attachments = data.get("attachments") if isinstance(data.get("attachments"), list) else []
     for i, att in enumerate(attachments):
@@ -364,14 +394,40 @@ def check_attachment(source, path, rel, root: Path, diagnostics):
     target = (root / rel)
     try:
         inside = Path(rel).is_absolute() is False and target.resolve().is_relative_to(root.resolve())
-    except (OSError, RuntimeError, ValueError):
-        inside = False
+        exists = inside and target.is_file()
+    except (OSError, RuntimeError, ValueError) as exc:
+        # not a path the system can look up: saying "outside" or "does not exist" would mislead
+        why = ("it contains a NUL character" if isinstance(exc, ValueError) else
+               "a symbolic link on it loops" if isinstance(exc, RuntimeError) else (exc.strerror or str(exc)).lower())
+        diagnostics.append(finding("missing-attachment", source.file, source.value_at(path),
+                                   f"attachment '{_clip(rel)}' is not a usable file path: {why}", subject=rel))
+        return
     if not inside:
         diagnostics.append(finding("attachment-outside-repository", source.file, source.value_at(path),
-                                   f"attachment '{rel}' is outside the portfolio folder", subject=rel))
-    elif not target.is_file():
+                                   f"attachment '{_clip(rel)}' is outside the portfolio folder", subject=rel))
+    elif (private := _private_part(target.resolve().relative_to(root.resolve()))) is not None:
+        diagnostics.append(finding("attachment-outside-repository", source.file, source.value_at(path),
+                                   f"attachment '{_clip(rel)}' is {private}, not evidence: "
+                                   "attachments are published as they are", subject=rel,
+                                   hint="attach a file from evidence/; the site already shows your records, "
+                                        "with unpublished names hidden"))
+    elif not exists:
+        what = "is a folder, not a file" if target.is_dir() else "does not exist"
         diagnostics.append(finding("missing-attachment", source.file, source.value_at(path),
-                                   f"attachment '{rel}' does not exist", subject=rel))
+                                   f"attachment '{_clip(rel)}' {what}", subject=rel))
+
+
+def _private_part(rel: Path) -> str | None:
+    """Why a file inside the portfolio must never be copied into the site as it is, or None.
+
+    Records hold what the site hides (contacts' channels, unpublished names); hidden folders hold
+    git's configuration and the build cache."""
+    parts = rel.parts
+    if any(p.startswith(".") for p in parts):
+        return "a hidden file (its folder or name starts with '.')"
+    if parts and parts[0] in ("contacts", "entries") or parts == ("portfolio.yaml",):
+        return "one of your record files"
+    return None
 
 
 def validate_file(source: Source, diagnostics: list) -> bool:

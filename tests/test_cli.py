@@ -139,3 +139,42 @@ def test_a_portfolio_full_of_mistakes_reports_each_at_its_line(tmp_path):
     r = run("check", "--source", str(src), "--no-cache", *AS_OF)
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert r.stdout == (root / "golden" / "check" / "mistakes.txt").read_text()
+
+
+def _build(root):
+    r = run("build", "--source", str(root), "--out", str(root / "out"), *AS_OF)
+    assert "Traceback" not in r.stderr, r.stderr
+    return r
+
+
+def test_build_a_learner_with_only_a_name(tmp_path):
+    # every learner field but the name is optional: the site must not need them
+    from factory import PORTFOLIO
+    write_portfolio(tmp_path, {"portfolio.yaml": PORTFOLIO.replace(", role: Manager, organisation: Acme Ltd", "")})
+    r = _build(tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "Sam Learner" in (tmp_path / "out" / "index.html").read_text("utf-8")
+
+
+@pytest.mark.xfail(strict=True, reason="themes/default/templates/plan.html prints `a.evidence` of a self-assessment "
+                   "area, which is optional: StrictUndefined raises; guard it with {% if a.evidence %}")
+def test_build_a_self_assessment_area_without_evidence(tmp_path):
+    from factory import PORTFOLIO
+    write_portfolio(tmp_path, {"portfolio.yaml": PORTFOLIO + "self_assessment: {tool: SWOT, areas: [{area: Listening, rating: 3}]}\n"})
+    r = _build(tmp_path)
+    assert r.returncode == 0, r.stderr
+
+
+@pytest.mark.parametrize("make", ["file", "empty"])
+def test_source_that_is_a_file_or_an_empty_folder(tmp_path, make):
+    if make == "file":
+        source = tmp_path / "portfolio.yaml"
+        source.write_text("learner: {name: X}\n")
+    else:
+        source = tmp_path / "empty"
+        source.mkdir()
+    r = run("check", "--source", str(source), *AS_OF)
+    assert "Traceback" not in r.stderr
+    assert r.returncode == (2 if make == "file" else 1)
+    assert f"source folder '{source}' is a file, not a folder" in r.stderr if make == "file" else \
+        "no portfolio.yaml in the source folder" in r.stdout

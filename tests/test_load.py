@@ -132,3 +132,83 @@ def test_portfolio_yml_gets_a_rename_hint(tmp_path):
     from generator import pipeline
     [d] = [d for d in pipeline.check(tmp_path, AS_OF).diagnostics if d.file == "portfolio.yaml"]
     assert d.hint == "rename portfolio.yml to portfolio.yaml"
+
+
+# --- adversarial shapes: each is one clear yaml-syntax diagnostic, never a traceback or a hang
+
+@pytest.mark.parametrize("tail, line, words", [
+    ("notes: " + "[" * 3000 + "]" * 3000 + "\n", 3, "nested more than 50 levels deep"),
+    ("notes: &a [*a]\n", 3, "refers to the value that contains it"),
+    ("a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+     "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\n", 3, "copy more than 10,000 values"),  # at the anchor copied
+    ("? [a, b]\n: c\n", 3, "a key must be a single word"),
+    ("role: Head\x00 of Talent\n", 3, "control character U+0000"),
+    ("---\nname: Other\n", 3, "a second document ('---') starts here"),
+])
+def test_pathological_yaml_is_one_diagnostic(tmp_path, tail, line, words):
+    result = check(tmp_path, {"contacts/priya-shah.yaml": "name: P\nrole: x\n" + tail})
+    [d] = [d for d in result.diagnostics if d.file == "contacts/priya-shah.yaml"]
+    assert (d.rule, d.line) == ("yaml-syntax", line) and words in d.message, d
+
+
+def test_control_character_in_front_matter_is_placed_exactly(tmp_path):
+    entry = "---\ntitle: Break\x00fast\ndate: 2026-09-10\nkind: email\n---\n"
+    [d] = by_rule(check(tmp_path, {"entries/2026-09-10-breakfast.md": entry}), "yaml-syntax")
+    assert (d.line, d.column) == (2, 13)
+
+
+def test_merge_key_yields_to_keys_written_in_the_mapping(tmp_path):
+    # YAML's merge: a key written beside `<<` overrides the merged one; that is not a duplicate
+    from factory import PORTFOLIO
+    text = PORTFOLIO.replace("  - {id: inside", "  - &n {id: inside").replace(
+        "  - {id: outside, name: Outside body, kind: external,", "  - {<<: *n, id: outside, name: Outside body, kind: external,")
+    result = check(tmp_path, {"portfolio.yaml": text})
+    assert [d for d in result.diagnostics if d.severity == "error"] == []
+    assert [n.id for n in result.model.networks] == ["inside", "outside"]
+    assert result.model.networks[1].kind == "external"
+
+
+def test_keys_are_read_as_written(tmp_path):
+    [d] = by_rule(check(tmp_path, {"contacts/priya-shah.yaml": "name: P\nyes: 1\n"}), "schema")
+    assert d.message.startswith("unknown field 'yes'")
+
+
+def _not_read(root, setup):
+    write_portfolio(root)
+    setup(root)
+    from generator import pipeline
+    from generator.cache import Cache
+    out = []
+    for cache in (None, Cache(root / ".cache")):
+        out.append(sorted((d.file, d.message) for d in pipeline.check(root, AS_OF, cache).diagnostics
+                          if d.severity == "error"))
+    assert out[0] == out[1]
+    return out[0]
+
+
+def test_a_folder_named_like_a_record_is_reported(tmp_path):
+    found = _not_read(tmp_path, lambda r: (r / "entries/2026-09-11-call.md").mkdir())
+    assert found == [("entries/2026-09-11-call.md", "entries/2026-09-11-call.md is not read: it is a folder, not a file")]
+
+
+def test_a_broken_link_named_like_a_record_is_reported(tmp_path):
+    found = _not_read(tmp_path, lambda r: (r / "contacts/tom.yaml").symlink_to("gone.yaml"))
+    assert found == [("contacts/tom.yaml", "contacts/tom.yaml is not read: it is a link to 'gone.yaml', which does not exist")]
+
+
+def test_records_in_a_subfolder_are_reported(tmp_path):
+    def setup(root):
+        (root / "entries/2026").mkdir()
+        (root / "entries/2026/2026-09-11-call.md").write_text("---\ntitle: T\n---\n")
+        (root / "entries/images").mkdir()
+        (root / "entries/images/photo.png").write_bytes(b"png")   # not a record: left alone
+    [(file, message)] = _not_read(tmp_path, setup)
+    assert file == "entries/2026/2026-09-11-call.md"
+    assert message.endswith("is not read: records sit directly in entries/, not in a subfolder")
+
+
+def test_portfolio_yaml_that_is_a_folder(tmp_path):
+    def setup(root):
+        (root / "portfolio.yaml").unlink()
+        (root / "portfolio.yaml").mkdir()
+    assert ("portfolio.yaml", "portfolio.yaml is not read: it is a folder, not a file") in _not_read(tmp_path, setup)

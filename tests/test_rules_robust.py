@@ -31,3 +31,26 @@ def test_empty_lists_and_bare_records(tmp_path):
     assert ("unmapped-entry", "2026-03-02-bare") in found
     assert ("narrow-networks", "networks") in found
     assert not {r for r, _ in found} & {"goal-overdue"}        # no target date: cannot be overdue
+
+
+def test_dates_at_the_ends_of_the_calendar_never_crash_a_rule(tmp_path):
+    # 9999-12-31 plus a review interval or a follow-up window is past the calendar's end
+    f = Folio(tmp_path)
+    f.contacts["ann-lee"]["met"]["date"] = "9999-12-31"
+    f.contacts["ann-lee"]["reviews"] = [{"date": "9999-12-31"}]
+    f.contacts["bob-roe"]["reviews"] = [{"date": "0001-01-01"}]
+    f.entries["9999-12-31-late"] = ({"title": "Late", "date": "9999-12-31", "kind": "meeting",
+                                     "contacts": ["ann-lee"]}, "")
+    findings = f.findings()
+    found = {(d.rule, d.subject) for d in findings}
+    assert ("no-follow-up", "9999-12-31-late") in found
+    assert ("outside-qualification-dates", "9999-12-31-late") in found
+    [due] = [d for d in findings if d.rule == "review-due"]      # Bob, reviewed in year 1; not Ann
+    assert "last reviewed on 0001-01-01" in due.message
+
+
+def test_a_huge_interval_is_never_due(tmp_path):
+    f = Folio(tmp_path)
+    f.portfolio["checks"] = {"review_interval_days": 10 ** 12, "follow_up_within_days": 10 ** 12}
+    f.contacts["ann-lee"]["reviews"] = [{"date": "2020-01-01"}]
+    assert not [d for d in f.findings(as_of=dt.date(2030, 1, 1)) if d.rule == "review-due"]

@@ -152,7 +152,7 @@ def test_markdown_headings_stay_in_order(built_site):
 def test_network_map_is_svg_with_text_alternative(built_site):
     page = read(built_site, "networks.html")
     svg = page[page.index("<svg"):page.index("</svg>")]
-    assert 'role="group"' in svg and "<title" in svg and "<desc" in svg
+    assert 'aria-labelledby="map-title map-desc"' in svg and "<title" in svg and "<desc" in svg
     assert "Peer Forum" in svg and "Pat Public" in svg and 'class="map-intro"' in svg
     assert "introduced" in page[page.index('id="map-text"'):]
 

@@ -135,3 +135,70 @@ def test_erased_contact_on_file_and_referenced(tmp_path):
     assert found == [("contacts/priya-shah.yaml", "erased-contact"), (ENTRY_FILE, "erased-contact")]
     # an erased contact never reaches the model
     assert all(c.id != "priya-shah" for c in result.model.contacts)
+
+
+def _with_attachments(*paths):
+    listed = "".join(f"  - {{path: \"{p}\"}}\n" for p in paths)
+    return ENTRY.replace("value:", "attachments:\n" + listed + "value:")
+
+
+def test_attachments_that_would_publish_private_files(tmp_path):
+    # a record or a hidden file copied into the site as it is would publish contacts' channels,
+    # unredacted names or git's configuration
+    files = {".git/config": "[remote]\n", "evidence/ok.txt": "ok"}
+    result = check(tmp_path, {ENTRY_FILE: _with_attachments("contacts/priya-shah.yaml", ENTRY_FILE, "portfolio.yaml",
+                                                            ".git/config", "evidence/ok.txt"), **files})
+    found = sorted((d.rule, d.subject, d.line) for d in errors(result))
+    assert found == [("attachment-outside-repository", ".git/config", 16),
+                     ("attachment-outside-repository", "contacts/priya-shah.yaml", 13),
+                     ("attachment-outside-repository", ENTRY_FILE, 14),
+                     ("attachment-outside-repository", "portfolio.yaml", 15)]
+    assert "one of your record files" in by_rule(result, "attachment-outside-repository")[1].message
+
+
+def test_attachment_paths_the_system_cannot_look_up(tmp_path):
+    (tmp_path / "evidence").mkdir(parents=True)
+    result = check(tmp_path, {ENTRY_FILE: _with_attachments("evidence/" + "a" * 5000, "evidence/a\\0b", "evidence")})
+    long, nul, folder = [d.message for d in sorted(errors(result), key=lambda d: d.line)]
+    assert all(d.rule == "missing-attachment" for d in errors(result))
+    assert folder == "attachment 'evidence' is a folder, not a file"
+    assert long.endswith("… (5,009 characters)' is not a usable file path: file name too long")
+    assert nul == "attachment 'evidence/a\\x00b' is not a usable file path: it contains a NUL character"
+
+
+def test_blank_required_text_is_an_error(tmp_path):
+    result = check(tmp_path, {ENTRY_FILE: ENTRY.replace("title: Breakfast with Priya", "title: '   '")})
+    [d] = errors(result)
+    assert (d.rule, d.line, d.message) == ("schema", 2, "'title' is blank: write something here")
+    [d] = errors(check(tmp_path, {ENTRY_FILE: ENTRY.replace("title: Breakfast with Priya", "title: ''")}))
+    assert d.message == "'title' must not be empty"     # said once, not twice
+
+
+def test_long_and_invisible_values_are_shown_readably(tmp_path):
+    from factory import CONTACT
+    result = check(tmp_path, {ENTRY_FILE: ENTRY.replace("kind: meeting", "kind: " + "x" * 100_000)
+                              .replace("[priya-shah]", "[\"priya\u200b-shah\"]"),
+                              "contacts/priya-shah.yaml": CONTACT.replace("name: Priya Shah", "name: " + "P" * 5000)})
+    messages = sorted(d.message for d in errors(result))
+    assert all(len(m) < 300 for m in messages)
+    assert "'contacts[1]' 'priya\\u200b-shah' is not a valid id" in " ".join(messages)
+    assert "'name' must be at most 200 characters, found 5,000" in messages
+
+
+@pytest.mark.parametrize("broken", ["portfolio.yaml", "criteria/test-qual.yaml"])
+def test_an_unreadable_file_does_not_make_every_reference_unknown(tmp_path, broken):
+    result = check(tmp_path, {broken: "title: [unclosed\n"})
+    assert [(d.file, d.rule) for d in errors(result)] == [(broken, "yaml-syntax")]
+
+
+@pytest.mark.parametrize("checks, message", [
+    ("{ignore: [schema]}", "'schema' is a validation rule: it cannot be ignored or given another severity"),
+    ("{severity: {unknown-contact: info}}",
+     "'unknown-contact' is a validation rule: it cannot be ignored or given another severity"),
+    ("{severity: {few-method: info}}",
+     "'checks.severity' names 'few-method', which is not a gap rule (did you mean 'few-methods'?)"),
+])
+def test_checks_naming_a_rule_they_cannot_tune(tmp_path, checks, message):
+    from factory import PORTFOLIO
+    [d] = errors(check(tmp_path, {"portfolio.yaml": PORTFOLIO + f"checks: {checks}\n"}))
+    assert (d.rule, d.line, d.message) == ("schema", 19, message)

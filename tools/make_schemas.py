@@ -8,7 +8,10 @@ GAP_RULES = ["unevidenced-criterion","credit-rules","overdue-action","no-follow-
 
 def p(title, desc, **kw):
     d = {"title": title, "description": desc}; d.update(kw); return d
-def s(title, desc, **kw): return p(title, desc, type="string", **kw)
+def s(title, desc, **kw):
+    # required text must say something: "  " passes minLength but is as empty as "" on the site
+    if kw.get("minLength") == 1 and "pattern" not in kw: kw["pattern"] = "\\S"
+    return p(title, desc, type="string", **kw)
 def md(title, desc): return p(title, desc + " (Markdown)", type="string")
 def date(title, desc): return p(title, desc + " Written as YYYY-MM-DD.", type="string", format="date")
 def slug(title, desc): return p(title, desc, type="string", pattern="^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -94,7 +97,7 @@ checks_props = {
 
 schema("portfolio", "Portfolio", "The learner's profile, qualification, networking purpose, networks, development plan and settings (portfolio.yaml).", {
   "learner": obj("Learner", "Who the portfolio belongs to.", {
-     "name": s("Name", "The learner's name.", minLength=1),
+     "name": s("Name", "The learner's name.", minLength=1, maxLength=200),
      "role": s("Role", "Job title."),
      "organisation": s("Organisation", "Employer."),
      "candidate_number": s("Candidate number", "Awarding body registration number."),
@@ -128,7 +131,7 @@ schema("portfolio", "Portfolio", "The learner's profile, qualification, networki
 
 # ---------------- contact
 schema("contact", "Contact", "One professional contact (contacts/<id>.yaml). The id is the file name.", {
-  "name": s("Name", "The contact's name. Published only with consent.publish: true.", minLength=1),
+  "name": s("Name", "The contact's name. Published only with consent.publish: true.", minLength=1, maxLength=200),
   "role": s("Role", "Job title."),
   "organisation": s("Organisation", "Where they work."),
   "networks": slugs("Networks", "Ids of networks (portfolio.yaml) this contact belongs to.", "Network id"),

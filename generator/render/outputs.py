@@ -14,7 +14,8 @@ import re
 
 from . import paths
 
-SCHEMA = "https://portfolio-generator.invalid/schemas/portfolio-site-1.json"
+# the $id of generator/schemas/portfolio-site.schema.json, which describes this file
+SCHEMA = "https://portfolio-generator.example.org/schemas/portfolio-site.schema.json"
 _TAG = re.compile(r"<[^>]+>")
 SEARCH_TEXT_LIMIT = 3000
 

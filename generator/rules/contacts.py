@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..model import add_days
 from ..registry import finding, gap_rule
 from .common import setting
 
@@ -83,7 +84,7 @@ def review_due(model, settings):
         base, said = _review_base(c)
         if base is None:
             continue  # no date to count from: nothing an assessor could call overdue
-        due = base + dt.timedelta(days=interval)
+        due = add_days(base, interval)
         if due >= settings.as_of:
             continue
         file, pos = c.at("reviews") if c.reviews else c.at("met") if c.met_date else c.at("status")
@@ -94,7 +95,7 @@ def review_due(model, settings):
 
 review_due.evidence = lambda m, s: [
     c for c in m.contacts if c.status == "current" and c.last_review
-    and c.last_review.date + dt.timedelta(days=s.review_interval_days) >= s.as_of]
+    and add_days(c.last_review.date, s.review_interval_days) >= s.as_of]
 
 
 @gap_rule(

@@ -1,12 +1,12 @@
 """Diary rules: actions followed through, reciprocity, range of methods, reflective accounts."""
 from __future__ import annotations
 
-import datetime as dt
 import re
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
 
+from ..model import add_days
 from ..registry import finding, gap_rule
 from .common import checks_pos, plural, setting, short
 
@@ -44,7 +44,7 @@ def _followed_up(entry, model, within: int) -> bool:
     if entry.date is None:
         return False
     ids = {c.id for c in entry.contacts}
-    end = entry.date + dt.timedelta(days=within)
+    end = add_days(entry.date, within)
     return any((entry.date, entry.id) < (other.date, other.id) and other.date <= end
                and ids & {c.id for c in other.contacts}
                for other in model.entries if other.date)
