@@ -156,8 +156,6 @@ def test_build_a_learner_with_only_a_name(tmp_path):
     assert "Sam Learner" in (tmp_path / "out" / "index.html").read_text("utf-8")
 
 
-@pytest.mark.xfail(strict=True, reason="themes/default/templates/plan.html prints `a.evidence` of a self-assessment "
-                   "area, which is optional: StrictUndefined raises; guard it with {% if a.evidence %}")
 def test_build_a_self_assessment_area_without_evidence(tmp_path):
     from factory import PORTFOLIO
     write_portfolio(tmp_path, {"portfolio.yaml": PORTFOLIO + "self_assessment: {tool: SWOT, areas: [{area: Listening, rating: 3}]}\n"})

@@ -15,7 +15,6 @@ from markdown_it.token import Token
 from markupsafe import Markup
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
-from mdit_py_plugins.tasklists import tasklists_plugin
 
 _EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
 _HEADING = re.compile(r"<(/?)h([1-6])>")
@@ -38,7 +37,8 @@ def _no_external_images(state):
 def _md() -> MarkdownIt:
     md = (MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
           .enable(["table", "strikethrough"])
-          .use(footnote_plugin).use(deflist_plugin).use(tasklists_plugin))
+          .use(footnote_plugin).use(deflist_plugin))
+    # no task-list plugin: it renders unlabelled checkboxes (an axe violation); `[ ] item` stays readable text
     md.core.ruler.push("no_external_images", _no_external_images)
     return md
 

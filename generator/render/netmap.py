@@ -106,7 +106,7 @@ def network_map(model, url) -> Markup:
             out.append(f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" class="map-intro" marker-end="url(#arrow)"/>')
     out.append('</g>')
     out.append(f'<g class="map-learner"><circle cx="{CX}" cy="{CY}" r="34"/>'
-               f'<text x="{CX}" y="{CY + 5}" text-anchor="middle">{escape(_short(learner.split()[0], 9))}</text></g>')
+               f'<text x="{CX}" y="{CY + 5}" text-anchor="middle">{escape(_short((learner.split() or ["Learner"])[0], 9))}</text></g>')
     for n in model.networks:
         x, y = net_pos[n.id]
         shape = (f'<rect x="{x - 13}" y="{y - 13}" width="26" height="26"/>' if n.kind == "internal"
