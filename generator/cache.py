@@ -205,7 +205,7 @@ class Cache:
                 valid.add(source.file)
         sources = Sources(root=root, portfolio=(by_kind["portfolio"] or [None])[0], contacts=by_kind["contact"],
                           entries=by_kind["entry"], frameworks=by_kind["framework"])
-        validate_stage.validate_references(sources, valid, diagnostics)
+        validate_stage.validate_references(sources, diagnostics)
         return sources, valid
 
     # -- stage 2: pages ----------------------------------------------------------------------

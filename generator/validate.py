@@ -436,11 +436,11 @@ def validate_file(source: Source, diagnostics: list) -> bool:
     return isinstance(source.data, dict) and schema_diagnostics(source, diagnostics)
 
 
-def validate_references(sources: Sources, valid: set, diagnostics: list) -> None:
+def validate_references(sources: Sources, diagnostics: list) -> None:
     """The cross-file half: every reference between the records. Cheap, and always re-run by the
     incremental build (a reference may break because another file changed). Records with schema errors
     are checked too, so that a learner sees every problem of a file at once, not one layer per run; the
-    checks read the data defensively (`valid` is kept for the callers' symmetry with the model stage)."""
+    checks read the data defensively."""
     refs = References(sources)
     refs.root = sources.root
     parsed = [s for s in sources.all() if isinstance(s.data, dict)]
@@ -458,5 +458,5 @@ def validate_references(sources: Sources, valid: set, diagnostics: list) -> None
 def validate(sources: Sources, diagnostics: list) -> set:
     """Validate every record; return the set of files whose records are schema-valid."""
     valid = {source.file for source in sources.all() if validate_file(source, diagnostics)}
-    validate_references(sources, valid, diagnostics)
+    validate_references(sources, diagnostics)
     return valid

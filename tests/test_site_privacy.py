@@ -142,28 +142,27 @@ criteria: ["U/1:1.1"]
 """
 
 
-def test_a_channel_written_into_an_entry_is_not_published(site_source, tmp_path):
+def _build_with_leaky_entry(site_source, tmp_path, sentence):
+    """The fixture plus one entry that ends with `sentence`, built; returns (source, output) folders."""
     import datetime as dt
     import shutil
     from conftest import build_site
     src = tmp_path / "p"
     shutil.copytree(site_source, src)
-    (src / "entries" / "2026-02-10-call.md").write_text(
-        LEAKY_ENTRY + "Her mail is zara.secret@quill.example.org, phone +44 7700 900999.\n", encoding="utf-8")
+    (src / "entries" / "2026-02-10-call.md").write_text(LEAKY_ENTRY + sentence + "\n", encoding="utf-8")
     assert build_site(src, tmp_path / "out", dt.date(2026, 9, 30)).published
-    assert leaks(tmp_path / "out", contact_secrets(src)) == []
+    return src, tmp_path / "out"
+
+
+def test_a_channel_written_into_an_entry_is_not_published(site_source, tmp_path):
+    src, out = _build_with_leaky_entry(site_source, tmp_path,
+                                       "Her mail is zara.secret@quill.example.org, phone +44 7700 900999.")
+    assert leaks(out, contact_secrets(src)) == []
 
 
 def test_a_name_joined_by_underscores_is_redacted(site_source, tmp_path):
-    import datetime as dt
-    import shutil
-    from conftest import build_site
-    src = tmp_path / "p"
-    shutil.copytree(site_source, src)
-    (src / "entries" / "2026-02-10-call.md").write_text(
-        LEAKY_ENTRY + "Her notes are in Zara_Quill_notes.docx on the shared drive.\n", encoding="utf-8")
-    assert build_site(src, tmp_path / "out", dt.date(2026, 9, 30)).published
-    assert leaks(tmp_path / "out", ["zara_quill", "zara quill"]) == []
+    _, out = _build_with_leaky_entry(site_source, tmp_path, "Her notes are in Zara_Quill_notes.docx on the shared drive.")
+    assert leaks(out, ["zara_quill", "zara quill"]) == []
 
 
 def test_channel_values_are_removed_however_they_are_retyped():
