@@ -191,6 +191,8 @@ def parse_yaml(text: str, source: Source, diagnostics: list, line_offset: int = 
         problem = exc.problem or exc.context or "invalid YAML"
         context = f" ({exc.context})" if exc.context and exc.problem else ""
         start = exc.context_mark
+        if "maximum nesting depth" in problem:   # PyYAML >= 6.0.3 stops deep nesting itself: say it our way
+            problem, context, start = f"values are nested more than {MAX_DEPTH} levels deep", "", None
         if exc.context == "expected a single document in the stream":
             problem, context, start = "a second document ('---') starts here; a record file holds one", "", None
         if start is not None and mark is not None and start.line != mark.line:
