@@ -44,9 +44,15 @@ def add_days(day: dt.date, days) -> dt.date:
         return dt.date.max if days > 0 else dt.date.min
 
 
-@dataclass
+@dataclass(eq=False)
 class Located:
-    """Anything that came from a record: where it is, for findings that point at it."""
+    """Anything that came from a record: where it is, for findings that point at it.
+
+    eq=False throughout: two model objects are the same thing only if they are the same object, so
+    `c in entry.criteria` and `a == b` mean what they say (a generated __eq__ over fields that are
+    all compare=False made every criterion equal to every other, and the matrix marked every cell).
+    Identity also keeps them hashable, so they can key sets and dicts.
+    """
 
     source: Source = field(repr=False, compare=False)
     keys: tuple = field(default=(), repr=False, compare=False)   # where in the source's data it sits
