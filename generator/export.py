@@ -9,14 +9,13 @@ and `--as-of` (fixed timestamps, sorted names).
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import zipfile
 from pathlib import Path
 
 from . import pipeline
 from .analyse import is_met
+from .csvsafe import csv_bytes
 from .new import slug
 from .render import render_site
 from .render.assets import site_copies
@@ -47,9 +46,7 @@ def _public_id(entry) -> str:
 
 
 def matrix_csv(model) -> bytes:
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\r\n").writerows(matrix_rows(model))
-    return buf.getvalue().encode("utf-8-sig")   # the BOM makes spreadsheet programs read UTF-8 correctly
+    return csv_bytes(matrix_rows(model), bom=True)   # opened by hand in a spreadsheet: the BOM keeps UTF-8
 
 
 def _add(zf: zipfile.ZipFile, name: str, data: bytes, stamp: tuple) -> None:

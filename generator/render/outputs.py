@@ -5,13 +5,12 @@ ids and names: contact keys and display names, entry slugs, redacted text; never
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import html
-import io
 import json
 import re
 
+from ..csvsafe import csv_bytes
 from . import paths
 
 # the $id of generator/schemas/portfolio-site.schema.json, which describes this file
@@ -152,11 +151,9 @@ def search_index_js(site) -> bytes:
 def matrix_csv(unit, rows, site) -> bytes:
     """Entries down, the unit's criteria across; a cell is 'x' where the entry evidences the criterion."""
     crits = unit.criteria
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(["date", "entry", "title"] + [c.ref for c in crits])
+    table = [["date", "entry", "title"] + [c.ref for c in crits]]
     for e in rows:
         mine = set(map(id, e.criteria))
-        w.writerow([_iso(e.date), e.slug, e.title] + ["x" if id(c) in mine else "" for c in crits])
-    w.writerow(["", "", "met"] + ["yes" if site.met(c) else "no" for c in crits])
-    return buf.getvalue().encode("utf-8")
+        table.append([_iso(e.date), e.slug, e.title] + ["x" if id(c) in mine else "" for c in crits])
+    table.append(["", "", "met"] + ["yes" if site.met(c) else "no" for c in crits])
+    return csv_bytes(table)
