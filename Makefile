@@ -6,7 +6,7 @@ SOURCE ?= .
 OUT    ?= site
 ARGS   ?=
 
-.PHONY: build check test clean setup serve new-entry new-contact export bench screenshots
+.PHONY: build check test clean setup serve new-entry new-contact export bench screenshots docs
 
 # The venv is (re)installed only when pyproject.toml changes: the stamp files remember.
 $(VENV)/.installed: pyproject.toml
@@ -54,6 +54,13 @@ bench: $(VENV)/.installed
 screenshots: $(VENV)/.installed-test
 	bash tools/ensure-chromium.sh
 	$(BIN)/python tools/screenshots.py
+
+# Regenerate what is generated from the code: the schemas (their `checks` settings come from the rule
+# registry), docs/records.md and docs/checks.md. Tests fail while any of them is stale.
+docs: $(VENV)/.installed
+	$(BIN)/python tools/make_schemas.py
+	$(BIN)/python -m generator.schemadoc
+	$(BIN)/python -m generator.docs
 
 clean:
 	rm -rf $(OUT) .cache .pytest_cache

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from . import rules as _rules  # noqa: F401  (importing registers every rule)
 from .auto import evaluate_auto
-from .registry import RULES
+from .registry import RuleSettings, gap_rules
 
 
 @dataclass
@@ -69,9 +69,9 @@ def analyse(model, as_of: dt.date) -> tuple[list, Coverage]:
     ignore = set(model.checks.get("ignore") or [])
     severity = model.checks.get("severity") or {}
     findings = []
-    for rule in RULES.values():
-        if rule.kind != "gap" or rule.name in ignore:
+    for rule in gap_rules():
+        if rule.name in ignore:
             continue
-        for d in rule.check(model, settings):
+        for d in rule.check(model, RuleSettings(rule, settings)):
             findings.append(d.with_severity(severity[rule.name]) if rule.name in severity else d)
     return findings, coverage(model, settings.min_evidence_per_criterion)

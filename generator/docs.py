@@ -1,7 +1,8 @@
-"""docs/checks.md's rule reference, rendered from the one registry so docs and code cannot drift.
+"""docs/checks.md's rule reference and settings, rendered from the one registry so docs and code cannot drift.
 
-`python -m generator.docs` rewrites the region between the markers in docs/checks.md;
-`python -m generator.docs --check` exits 1 when the committed region is stale.
+`python -m generator.docs` rewrites the regions between the markers in docs/checks.md (the rule reference,
+and the `checks:` block with every setting's default); `python -m generator.docs --check` exits 1 when a
+committed region is stale.
 """
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ import sys
 from pathlib import Path
 
 from . import rules as _rules  # noqa: F401  (importing registers every rule)
-from .auto import AUTO_RULES
-from .model import DEFAULT_CHECKS
-from .registry import RULES
+from .registry import AUTO_RULES, RULES, general_settings, shown_default
 
 START, END = "<!-- rules:start -->", "<!-- rules:end -->"
+SETTINGS_START, SETTINGS_END = "<!-- settings:start -->", "<!-- settings:end -->"
+EXAMPLES = {"ignore": "e.g. [unmapped-entry]", "severity": "e.g. {goal-overdue: error}"}
 DOC = Path(__file__).resolve().parents[1] / "docs" / "checks.md"
 
 
@@ -22,11 +23,16 @@ def _cell(text) -> str:
     return str(text or "").replace("|", "\\|").replace("\n", " ")
 
 
-def _params(fn) -> list[str]:
+def _param(p) -> str:
+    default = "" if p.default is None else f" (default {shown_default(p)})"
+    return f"{p.description[0].lower()}{p.description[1:]}{default}"
+
+
+def _params(rule) -> list[str]:
     out = []
-    for name, what in (getattr(fn, "params", None) or {}).items():
-        where = "`checks` setting and `auto` parameter" if name in DEFAULT_CHECKS else "`auto` parameter"
-        out.append(f"`{name}` ({where}): {what}")
+    for p in rule.params:
+        where = "`checks` setting and `auto` parameter" if p.setting else "`auto` parameter"
+        out.append(f"`{p.name}` ({where}): {_param(p)}")
     return out
 
 
@@ -47,7 +53,7 @@ def render() -> str:
             if r.kind == "gap":
                 tune = f"`checks.ignore: [{r.name}]` switches it off; `checks.severity: {{{r.name}: error}}` " \
                        "(or `info`) changes its level"
-                params = _params(r.check)
+                params = _params(r)
                 out.append(f"- **Tune:** {tune}" + ("; thresholds: " + "; ".join(params) if params else "") + ".")
             else:
                 out.append("- **Tune:** cannot be ignored: a build refuses to publish while a validation error stands.")
@@ -57,20 +63,37 @@ def render() -> str:
             "criterion only); these rules exist only as automatic rules:", "",
             "| rule | met when | parameters | why an assessor cares |", "|---|---|---|---|"]
     for name in sorted(AUTO_RULES):
-        summary, fn = AUTO_RULES[name]
-        params = "; ".join(f"`{k}`: {v}" for k, v in (getattr(fn, "params", None) or {}).items())
-        out.append(f"| `{name}` | {_cell(summary)} | {_cell(params)} | {_cell(getattr(fn, 'why', ''))} |")
+        r = AUTO_RULES[name]
+        params = "; ".join(f"`{p.name}`: {_param(p)}" for p in r.params)
+        out.append(f"| `{name}` | {_cell(r.summary)} | {_cell(params)} | {_cell(r.why)} |")
     return "\n".join(out) + "\n"
 
 
-def splice(document: str, region: str) -> str:
+def render_settings() -> str:
+    """The `checks:` block of portfolio.yaml with every setting at its default, each with what it does."""
+    params = [p for r in RULES.values() for p in r.params if p.setting] + general_settings()
+    lines = [f"  {p.name}: {shown_default(p)}" for p in params]
+    width = max(map(len, lines)) + 2
+    out = ["```yaml", "checks:                 # every setting at its default (generated from the registry)"]
+    for line, p in zip(lines, params):
+        what = p.description[0].lower() + p.description[1:]
+        out.append(f"{line.ljust(width)}# {what}" + (f", {EXAMPLES[p.name]}" if p.name in EXAMPLES else ""))
+    return "\n".join(out + ["```"]) + "\n"
+
+
+def splice(document: str, region: str, start: str = START, end: str = END) -> str:
     """Replace what lies between the markers; the markers themselves stay."""
     try:
-        head, rest = document.split(START, 1)
-        _, tail = rest.split(END, 1)
+        head, rest = document.split(start, 1)
+        _, tail = rest.split(end, 1)
     except ValueError:
-        raise ValueError(f"docs/checks.md must contain {START} and {END}") from None
-    return f"{head}{START}\n{region}{END}{tail}"
+        raise ValueError(f"docs/checks.md must contain {start} and {end}") from None
+    return f"{head}{start}\n{region}{end}{tail}"
+
+
+def update(document: str) -> str:
+    """The document with every generated region brought up to date."""
+    return splice(splice(document, render()), render_settings(), SETTINGS_START, SETTINGS_END)
 
 
 def main(argv=None) -> int:
@@ -79,7 +102,7 @@ def main(argv=None) -> int:
     ap.add_argument("--file", type=Path, default=DOC, help="the document to update (default: docs/checks.md)")
     args = ap.parse_args(argv)
     current = args.file.read_text("utf-8")
-    updated = splice(current, render())
+    updated = update(current)
     if args.check:
         if updated != current:
             print(f"{args.file} is out of date: run python -m generator.docs", file=sys.stderr)

@@ -15,16 +15,12 @@ from pathlib import Path
 from .load import Source, Sources
 from .redact import redact_model
 
-DEFAULT_CHECKS = {
-    "min_evidence_per_criterion": 1,
-    "review_interval_days": 90,
-    "dormant_after_days": 120,
-    "follow_up_within_days": 14,
-    "min_methods": 2,
-    "min_value_given": 3,
-    "ignore": [],
-    "severity": {},
-}
+
+def default_checks() -> dict:
+    """The `checks` settings a portfolio gets when it says nothing: declared by the rules themselves."""
+    from . import rules  # noqa: F401  (registers every rule; imported late because the rules import this module)
+    from .registry import default_checks as from_registry
+    return from_registry()
 
 
 def date(value) -> dt.date | None:
@@ -328,7 +324,7 @@ def build(sources: Sources, valid: set, redactions: dict | None = None) -> Portf
     if psrc is None or psrc.file not in valid:
         return None
     p = psrc.data
-    checks = {**DEFAULT_CHECKS, **(p.get("checks") or {})}
+    checks = {**default_checks(), **(p.get("checks") or {})}
     qual = p["qualification"]
     # every learner field present (empty when not given), so a template may print any of them
     learner = {**dict.fromkeys(("name", "role", "organisation", "candidate_number", "centre", "assessor", "iqa"), ""),

@@ -1,8 +1,10 @@
-"""The one registry of rules: name, default severity, hint and documentation, side by side.
+"""The one registry of rules: name, default severity, hint, documentation, parameters and evidence.
 
 Validation rules are emitted by the load and validate stages; gap rules are small generator
-functions (registered with `@gap_rule`) that the analyse stage runs over the model. The same
-registry feeds the reporters, the settings schema and docs/checks.md.
+functions (registered with `@gap_rule`) that the analyse stage runs over the model. Everything
+said about a rule is said here, once: the reporters, the `checks` section of the settings schema
+(tools/make_schemas.py), the default settings (`default_checks`), `auto` parameter validation and
+docs/checks.md (generator/docs.py) are all derived from these values.
 """
 from __future__ import annotations
 
@@ -13,23 +15,52 @@ from .diagnostics import Diagnostic
 
 
 @dataclass(frozen=True)
+class Param:
+    """A rule's threshold or switch.
+
+    `setting=True`: a key of `checks` in portfolio.yaml (and of the settings schema) as well as an
+    `auto` parameter; `setting=False`: an `auto` parameter only. `schema` is the JSON Schema of its value.
+    """
+    name: str
+    default: object
+    schema: dict
+    title: str
+    description: str
+    setting: bool = True
+
+
+def count(name, default, title, description, setting=True, minimum=1) -> Param:
+    """A whole-number threshold (the common case)."""
+    return Param(name, default, {"type": "integer", "minimum": minimum}, title, description, setting)
+
+
+@dataclass(frozen=True)
 class Rule:
     name: str
     severity: str
-    kind: str          # "validation" (records must be valid) or "gap" (what is still to do)
+    kind: str          # "validation" (records must be valid), "gap" (what is still to do) or "auto" (auto-only)
     summary: str       # one line: what it flags
     hint: str | None   # how to fix it
     why: str = ""      # why an assessor cares (with the source)
-    check: Callable | None = None   # gap rules: fn(model, settings) -> iterable of findings
+    check: Callable | None = None   # gap and auto rules: fn(model, settings) -> findings (or an AutoResult)
+    params: tuple = ()              # Param, in the order the docs list them
+    evidence: Callable | None = None  # fn(model, settings) -> the records that satisfy the rule
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
 
 
-RULES: dict[str, Rule] = {}
+RULES: dict[str, Rule] = {}       # validation and gap rules, in registration (= documentation) order
+AUTO_RULES: dict[str, Rule] = {}  # rules that exist only as `auto` criteria
 
 
 def register(rule: Rule) -> Rule:
-    if rule.name in RULES:
+    if rule.name in RULES or rule.name in AUTO_RULES:
         raise ValueError(f"rule {rule.name} registered twice")
-    RULES[rule.name] = rule
+    for p in rule.params:
+        if p.setting and (other := setting_param(p.name)) is not None and other != p:
+            raise ValueError(f"setting {p.name} declared differently by two rules")
+    (AUTO_RULES if rule.kind == "auto" else RULES)[rule.name] = rule
     return rule
 
 
@@ -37,12 +68,73 @@ def validation_rule(name, summary, hint=None, why=""):
     register(Rule(name, "error", "validation", summary, hint, why))
 
 
-def gap_rule(name, summary, hint, why="", severity="warning"):
-    """Decorator: register a gap rule function under `name`."""
+def gap_rule(name, summary, hint, why="", severity="warning", params=(), evidence=None):
+    """Decorator: register a gap rule function under `name`, with its parameters and evidence."""
     def wrap(fn):
-        register(Rule(name, severity, "gap", summary, hint, why, fn))
+        register(Rule(name, severity, "gap", summary, hint, why, fn, tuple(params), evidence))
         return fn
     return wrap
+
+
+def auto_only_rule(name, summary, why, params=()):
+    """Decorator: a rule evaluated only for criteria with `auto: {rule: NAME}`; fn returns an AutoResult."""
+    def wrap(fn):
+        register(Rule(name, "warning", "auto", summary, None, why, fn, tuple(params)))
+        return fn
+    return wrap
+
+
+def gap_rules() -> list[Rule]:
+    return [r for r in RULES.values() if r.kind == "gap"]
+
+
+def setting_param(name: str) -> Param | None:
+    return next((p for r in RULES.values() for p in r.params if p.setting and p.name == name), None)
+
+
+# Settings of `checks` that belong to no one rule. Their schemas name the gap rules, so they are built on demand.
+def general_settings() -> list[Param]:
+    names = sorted(r.name for r in gap_rules())
+    return [
+        Param("ignore", [], {"type": "array", "items": {"title": "Rule", "description": "A gap rule's name.",
+                                                        "type": "string", "enum": names}, "uniqueItems": True},
+              "Ignore", "Gap rules to switch off"),
+        Param("severity", {}, {"type": "object", "propertyNames": {"enum": names},
+                               "additionalProperties": {"enum": ["error", "warning", "info"], "title": "Severity",
+                                                        "description": "error, warning or info"}},
+              "Severity", "Per-rule severity: rule name -> error, warning or info"),
+    ]
+
+
+def default_checks() -> dict:
+    """The `checks` settings a portfolio gets when it says nothing (every rule must be registered)."""
+    out = {p.name: p.default for r in gap_rules() for p in r.params if p.setting}
+    out.update({p.name: p.default for p in general_settings()})
+    return out
+
+
+def _described(p: Param) -> dict:
+    default = "" if p.default in ([], {}, None) else f" (default {_shown(p.default)})"
+    return {"title": p.title, "description": f"{p.description}{default}.", **p.schema}
+
+
+def _shown(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(map(str, value)) + "]"
+    return str(value)
+
+
+def checks_schema_properties() -> dict:
+    """The `checks` object's properties for the settings schema (portfolio.schema.json)."""
+    props = {p.name: _described(p) for r in gap_rules() for p in r.params if p.setting}
+    props.update({p.name: _described(p) for p in general_settings()})
+    return props
+
+
+def shown_default(p: Param) -> str:
+    return _shown(p.default)
 
 
 def finding(rule: str, file: str, pos, message: str, subject=None, hint: str | None = None) -> Diagnostic:
@@ -93,3 +185,24 @@ validation_rule("attachment-outside-repository",
 validation_rule("erased-contact", "a contact who asked to be forgotten is still on file or referenced",
                 "delete the contact's file and remove their id from entries (right to erasure, see docs/privacy.md)",
                 why="\"Ignoring GDPR right-to-deletion requests\" is a named mistake (001, Common Misconceptions & Mistakes to Avoid).")
+
+
+class RuleSettings:
+    """What one rule reads: `auto` parameters, over the learner's `checks`, over the rule's own defaults."""
+
+    def __init__(self, rule: Rule, settings, overrides: dict | None = None):
+        self._rule, self._settings, self._overrides = rule, settings, overrides or {}
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if name in self._overrides:
+            return self._overrides[name]
+        try:
+            return getattr(self._settings, name)
+        except AttributeError:
+            pass
+        param = self._rule.param(name)
+        if param is None:
+            raise AttributeError(name)
+        return param.default

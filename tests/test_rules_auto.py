@@ -126,7 +126,7 @@ def test_auto_parameters_are_validated_and_never_crash_the_check(tmp_path):
         ("schema", f.line_of(path, "min_method:"), "MK:1.1",
          "rule 'few-methods' has no parameter 'min_method' (it takes min_methods)"),
         ("schema", f.line_of(path, "min_methods: two"), "MK:1.2",
-         "parameter 'min_methods' of rule 'few-methods' should be a whole number, 0 or more"),
+         "parameter 'min_methods' of rule 'few-methods' should be a whole number, 1 or more"),
         ("schema", f.line_of(path, "min: 1"), "MK:1.3",
          "rule 'narrow-networks' has no parameter 'min' (it takes no parameters)")]
     crit = result.model.criteria

@@ -2,9 +2,8 @@
 import json, pathlib
 OUT = pathlib.Path(__file__).resolve().parents[1] / 'generator' / 'schemas'
 BASE = "https://portfolio-generator.example.org/schemas/"
-GAP_RULES = ["unevidenced-criterion","credit-rules","overdue-action","no-follow-up","missing-consent","review-due",
- "unjustified-contact","dormant-contact","one-sided","few-methods","narrow-networks","no-reflection","goal-not-smart",
- "goal-overdue","outside-qualification-dates","unmapped-entry"]
+from generator import rules as _rules  # noqa: F401  (registers every rule; run with the project's venv)
+from generator.registry import checks_schema_properties  # the `checks` settings come from the rules themselves
 
 def p(title, desc, **kw):
     d = {"title": title, "description": desc}; d.update(kw); return d
@@ -82,18 +81,7 @@ area = obj("Area", "One area of the self-assessment.", {
   "goals": slugs("Goals", "Goals this area leads to.", "Goal id"),
 }, required=["area", "rating"])
 
-checks_props = {
-  "min_evidence_per_criterion": p("Minimum evidence per criterion", "Entries each criterion needs before it counts as evidenced (default 1).", type="integer", minimum=1),
-  "review_interval_days": p("Review interval", "Days after which a current contact's relationship is due for review (default 90).", type="integer", minimum=1),
-  "dormant_after_days": p("Dormant after", "Days without an entry after which a current contact counts as dormant (default 120).", type="integer", minimum=1),
-  "follow_up_within_days": p("Follow up within", "Days within which an action should follow a meeting (default 14).", type="integer", minimum=1),
-  "min_methods": p("Minimum methods", "Distinct networking methods the diary should show (default 2).", type="integer", minimum=1),
-  "min_value_given": p("Minimum value given", "Entries that should record value given to others (default 3).", type="integer", minimum=1),
-  "ignore": arr("Ignore", "Gap rules to switch off.", enum("Rule", "A gap rule's name.", GAP_RULES), uniqueItems=True),
-  "severity": p("Severity", "Per-rule severity: rule name -> error, warning or info.", type="object",
-                propertyNames={"enum": GAP_RULES},
-                additionalProperties={"enum": ["error", "warning", "info"], "title": "Severity", "description": "error, warning or info"}),
-}
+checks_props = checks_schema_properties()
 
 schema("portfolio", "Portfolio", "The learner's profile, qualification, networking purpose, networks, development plan and settings (portfolio.yaml).", {
   "learner": obj("Learner", "Who the portfolio belongs to.", {

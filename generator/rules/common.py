@@ -2,12 +2,6 @@
 from __future__ import annotations
 
 
-def setting(settings, name, default=None):
-    """A threshold from the settings (or an auto rule's parameters), tolerating its absence."""
-    value = getattr(settings, name, None)
-    return default if value is None else value
-
-
 def plural(n: int, word: str, words: str | None = None) -> str:
     return f"{n} {word if n == 1 else (words or word + 's')}"
 

@@ -8,8 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..model import add_days
-from ..registry import finding, gap_rule
-from .common import setting
+from ..registry import Param, count, finding, gap_rule
 
 
 @gap_rule(
@@ -18,9 +17,13 @@ from .common import setting
     "add consent.basis (consent or legitimate-interests) and consent.recorded (see docs/privacy.md)",
     why="Examiners \"award credit for evidence of a maintained contact database with consent records and "
         "privacy notices\" (001, Examiner Marking Points); storing personal data without consent is a named "
-        "mistake (001, Common Misconceptions & Mistakes to Avoid).")
+        "mistake (001, Common Misconceptions & Mistakes to Avoid).",
+    params=[Param("require_privacy_notice", False, {"type": "boolean"}, "Require a privacy notice",
+                  "Also require consent.privacy_notice", setting=False)],
+    evidence=lambda m, s: [c for c in m.contacts if c.consent.get("basis") and c.consent.get("recorded")
+                           and (c.consent.get("privacy_notice") or not s.require_privacy_notice)])
 def missing_consent(model, settings):
-    need_notice = bool(setting(settings, "require_privacy_notice", False))
+    need_notice = bool(settings.require_privacy_notice)
     for c in model.contacts:
         missing = [k for k in ("basis", "recorded") if not c.consent.get(k)]
         if need_notice and not c.consent.get("privacy_notice"):
@@ -33,17 +36,14 @@ def missing_consent(model, settings):
         yield finding("missing-consent", file, pos, f"{what} for {c.display_name}", subject=c.key)
 
 
-missing_consent.evidence = lambda m, s: [
-    c for c in m.contacts if c.consent.get("basis") and c.consent.get("recorded")
-    and (c.consent.get("privacy_notice") or not setting(s, "require_privacy_notice", False))]
-
 
 @gap_rule(
     "unjustified-contact",
     "a contact (other than an ended one) with no `why`",
     "add `why:` saying how this contact serves your objectives or development needs",
     why="\"Evidence must include a mapping of current and potential network contacts, with justification for "
-        "each based on professional objectives and development needs\" (000, Examiner Marking Points).")
+        "each based on professional objectives and development needs\" (000, Examiner Marking Points).",
+    evidence=lambda m, s: [c for c in m.contacts if c.why.strip()])
 def unjustified_contact(model, settings):
     for c in model.contacts:
         if c.status == "ended" or c.why.strip():
@@ -52,8 +52,6 @@ def unjustified_contact(model, settings):
         yield finding("unjustified-contact", file, pos,
                       f"no justification (`why`) for {c.display_name}", subject=c.key)
 
-
-unjustified_contact.evidence = lambda m, s: [c for c in m.contacts if c.why.strip()]
 
 
 def _review_base(c) -> tuple[dt.date | None, str]:
@@ -75,7 +73,11 @@ def _review_base(c) -> tuple[dt.date | None, str]:
     "add a review: `reviews: [{date, value, activity, potential, decision, note}]`",
     why="Reviewing relationships with \"a simple framework (e.g. value, activity level, potential)\" and "
         "documenting the rationale is what assessors look for (001, Exam Tips & Revision Strategies); "
-        "networking is \"an ongoing process of engagement and review\" (001, Common Misconceptions).")
+        "networking is \"an ongoing process of engagement and review\" (001, Common Misconceptions).",
+    params=[count("review_interval_days", 90, "Review interval",
+                  "Days after which a current contact's relationship is due for review")],
+    evidence=lambda m, s: [c for c in m.contacts if c.status == "current" and c.last_review
+                           and add_days(c.last_review.date, s.review_interval_days) >= s.as_of])
 def review_due(model, settings):
     interval = settings.review_interval_days
     for c in model.contacts:
@@ -93,10 +95,6 @@ def review_due(model, settings):
                       f"(review every {interval} days)", subject=c.key)
 
 
-review_due.evidence = lambda m, s: [
-    c for c in m.contacts if c.status == "current" and c.last_review
-    and add_days(c.last_review.date, s.review_interval_days) >= s.as_of]
-
 
 @gap_rule(
     "dormant-contact",
@@ -104,7 +102,9 @@ review_due.evidence = lambda m, s: [
     "log your next contact with them, or set `status: dormant` (or `ended`) if the relationship has lapsed",
     why="\"Neglecting to follow up after initial meetings\" and \"treating networking as a one-off activity\" "
         "are named mistakes (000 and 001, Common Misconceptions & Mistakes to Avoid); assessors look for "
-        "\"consistent, planned engagement\" (000, Examiner Marking Points).")
+        "\"consistent, planned engagement\" (000, Examiner Marking Points).",
+    params=[count("dormant_after_days", 120, "Dormant after",
+                  "Days without an entry after which a current contact counts as dormant")])
 def dormant_contact(model, settings):
     limit = settings.dormant_after_days
     for c in model.contacts:
@@ -120,7 +120,3 @@ def dormant_contact(model, settings):
                       f"{c.display_name} is current but quiet: {said}, {(settings.as_of - base).days} days "
                       f"ago (dormant after {limit})", subject=c.key)
 
-
-missing_consent.params = {"require_privacy_notice": "also require consent.privacy_notice (default false)"}
-review_due.params = {"review_interval_days": "days between reviews (default 90)"}
-dormant_contact.params = {"dormant_after_days": "days without an entry before a current contact is dormant (default 120)"}

@@ -7,8 +7,8 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 
 from ..model import add_days
-from ..registry import finding, gap_rule
-from .common import checks_pos, plural, setting, short
+from ..registry import Param, count, finding, gap_rule
+from .common import checks_pos, plural, short
 
 FOLLOW_UP_KINDS = ("meeting", "event", "call", "introduction")
 
@@ -56,7 +56,11 @@ def _followed_up(entry, model, within: int) -> bool:
     "with them within `follow_up_within_days`",
     "add `actions: [{do, due}]` for what you agreed, or log the follow-up as its own entry",
     why="Assessors look for \"a detailed log or diary showing consistent, planned engagement with network "
-        "members, including follow-ups\" (000, Examiner Marking Points).")
+        "members, including follow-ups\" (000, Examiner Marking Points).",
+    params=[count("follow_up_within_days", 14, "Follow up within",
+                  "Days within which an action or a follow-up entry should follow a meeting")],
+    evidence=lambda m, s: [e for e in m.entries if e.kind in FOLLOW_UP_KINDS and e.contacts
+                           and (e.actions or _followed_up(e, m, s.follow_up_within_days))])
 def no_follow_up(model, settings):
     within = settings.follow_up_within_days
     for e in model.entries:
@@ -68,13 +72,13 @@ def no_follow_up(model, settings):
                       f"within {within} days", subject=e.id)
 
 
-no_follow_up.evidence = lambda m, s: [
-    e for e in m.entries if e.kind in FOLLOW_UP_KINDS and e.contacts
-    and (e.actions or _followed_up(e, m, s.follow_up_within_days))]
-
 
 def _min_given(settings) -> int:
-    return setting(settings, "min_given", settings.min_value_given)
+    return settings.min_value_given if settings.min_given is None else settings.min_given
+
+
+def _gave(model, settings) -> list:
+    return [e for e in model.entries if e.value_given.strip()]
 
 
 @gap_rule(
@@ -83,10 +87,15 @@ def _min_given(settings) -> int:
     "record what you gave as well as what you got: `value: {given: ..., received: ...}`",
     why="Examiners \"award credit for demonstrating an understanding of reciprocity and mutual benefit ... with "
         "clear examples of how value is exchanged\" (000, Examiner Marking Points); one-sided networks are a "
-        "named mistake (001, Common Misconceptions & Mistakes to Avoid).")
+        "named mistake (001, Common Misconceptions & Mistakes to Avoid).",
+    params=[count("min_value_given", 3, "Minimum value given", "Entries that should record value given to others"),
+            Param("min_given", None, {"type": "integer", "minimum": 0}, "Minimum value given",
+                  "The same as min_value_given, for one criterion (default: the min_value_given setting)",
+                  setting=False)],
+    evidence=_gave)
 def one_sided(model, settings):
     need = _min_given(settings)
-    given = one_sided.evidence(model, settings)
+    given = _gave(model, settings)
     if len(given) >= need:
         return
     file, pos = checks_pos(model, "min_value_given")
@@ -95,15 +104,15 @@ def one_sided(model, settings):
                   f"at least {need} should", subject="entries")
 
 
-one_sided.evidence = lambda m, s: [e for e in m.entries if e.value_given.strip()]
-
 
 @gap_rule(
     "few-methods",
     "fewer than `min_methods` distinct networking methods across the diary",
     "network another way too (e.g. LinkedIn as well as events) and record `methods:` on each entry",
     why="\"The learner must show the ability to use at least two different networking methods (e.g., "
-        "face-to-face events, LinkedIn)\" (000, Examiner Marking Points).")
+        "face-to-face events, LinkedIn)\" (000, Examiner Marking Points).",
+    params=[count("min_methods", 2, "Minimum methods", "Distinct networking methods the diary should show")],
+    evidence=lambda m, s: [e for e in m.entries if e.methods])
 def few_methods(model, settings):
     need = settings.min_methods
     used = sorted({m for e in model.entries for m in e.methods})
@@ -115,8 +124,6 @@ def few_methods(model, settings):
                   f"the diary uses {plural(len(used), 'networking method')} ({shown}); at least {need} expected",
                   subject="entries")
 
-
-few_methods.evidence = lambda m, s: [e for e in m.entries if e.methods]
 
 
 def _normalise(text: str) -> str:
@@ -138,7 +145,7 @@ def missing_stages(entry) -> list:
 
 
 def _models(settings) -> list:
-    models = setting(settings, "models") or list(STAGES)
+    models = settings.models or list(STAGES)
     return [models] if isinstance(models, str) else list(models)
 
 
@@ -150,10 +157,15 @@ def _models(settings) -> list:
     why="\"Use reflective models (e.g. Gibbs or Kolb) to structure your evaluation of progress; this "
         "demonstrates deeper analytical thinking and earns higher marks\" (004, Exam Tips & Revision "
         "Strategies); examiners want \"a reflective evaluation\" of networking methods (000, Examiner "
-        "Marking Points).")
+        "Marking Points).",
+    params=[Param("models", list(STAGES), {"anyOf": [{"type": "string", "enum": list(STAGES)},
+                                                     {"type": "array", "items": {"enum": list(STAGES)}}]},
+                  "Reflective models", "Reflective models that count", setting=False),
+            count("min", 1, "Minimum reflective accounts", "Reflective accounts needed", setting=False, minimum=0)],
+    evidence=lambda m, s: [e for e in m.entries if e.reflection in _models(s) and not missing_stages(e)])
 def no_reflection(model, settings):
     models = _models(settings)
-    need = setting(settings, "min", 1)
+    need = settings.min
     accounts = [e for e in model.entries if e.reflection in models]
     for e in accounts:
         missing = missing_stages(e)
@@ -169,13 +181,3 @@ def no_reflection(model, settings):
                       f"{plural(len(accounts), 'reflective account')} using {' or '.join(models)}; "
                       f"at least {need} expected", subject="entries")
 
-
-no_reflection.evidence = lambda m, s: [e for e in m.entries if e.reflection in _models(s) and not missing_stages(e)]
-
-
-no_follow_up.params = {"follow_up_within_days": "days within which a follow-up entry counts (default 14)"}
-one_sided.params = {"min_value_given": "entries that should record value given (default 3)",
-                    "min_given": "the same, as an `auto` parameter"}
-few_methods.params = {"min_methods": "distinct methods needed (default 2)"}
-no_reflection.params = {"models": "reflective models that count (default [gibbs, kolb])",
-                        "min": "reflective accounts needed (default 1)"}

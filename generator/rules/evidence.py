@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..model import date
-from ..registry import finding, gap_rule
+from ..registry import count, finding, gap_rule
 from .common import plural, short, unit_ref_pos
 
 
@@ -12,7 +12,9 @@ from .common import plural, short, unit_ref_pos
     "(or, for a criterion with an `auto` rule, one the records do not meet)",
     "map diary entries to it with `criteria: [UNIT:CRITERION]`, or do what the automatic rule asks",
     why="The portfolio must demonstrate \"achievement of all of the learning outcomes and assessment criteria "
-        "for each unit\" (003, Assessment); an unevidenced criterion means the unit cannot be signed off.")
+        "for each unit\" (003, Assessment); an unevidenced criterion means the unit cannot be signed off.",
+    params=[count("min_evidence_per_criterion", 1, "Minimum evidence per criterion",
+                  "Entries each criterion needs before it counts as evidenced")])
 def unevidenced_criterion(model, settings):
     minimum = settings.min_evidence_per_criterion
     for unit in model.chosen_units:
@@ -145,5 +147,3 @@ def outside_qualification_dates(model, settings):
                       f"registered on {registered}, after {fw.title} closed to registrations on {end}",
                       subject=fw.id, hint="check the registration date, or move to the successor qualification")
 
-
-unevidenced_criterion.params = {"min_evidence_per_criterion": "entries each criterion needs (default 1)"}

@@ -9,6 +9,10 @@ SMART_WORDS = {"specific": "specific", "measurable": "measurable", "achievable":
 ACTIVE_NETWORK = ("joined", "shortlisted")
 
 
+def _active(model, settings) -> list:
+    return [n for n in model.networks if n.status in ACTIVE_NETWORK]
+
+
 def missing_smart(goal) -> list:
     return [part for part in Goal.SMART
             if not (goal.time_bound if part == "time_bound" else str(getattr(goal, part) or "").strip())]
@@ -20,7 +24,8 @@ def missing_smart(goal) -> list:
     "fill in each SMART part of the goal in portfolio.yaml; time_bound is a target date (YYYY-MM-DD)",
     why="Examiners \"look for evidence that personal work objectives are SMART (Specific, Measurable, "
         "Achievable, Relevant, Time-bound)\" (004, Examiner Marking Points); vague objectives are a named "
-        "mistake (004, Common Misconceptions & Mistakes to Avoid).")
+        "mistake (004, Common Misconceptions & Mistakes to Avoid).",
+    evidence=lambda m, s: [g for g in m.goals if g.status != "dropped" and not missing_smart(g)])
 def goal_not_smart(model, settings):
     for g in model.goals:
         if g.status == "dropped":
@@ -32,8 +37,6 @@ def goal_not_smart(model, settings):
                           f"goal '{g.id}' is not SMART: no {', '.join(SMART_WORDS[m] for m in missing)}",
                           subject=g.id)
 
-
-goal_not_smart.evidence = lambda m, s: [g for g in m.goals if g.status != "dropped" and not missing_smart(g)]
 
 
 @gap_rule(
@@ -60,9 +63,10 @@ def goal_overdue(model, settings):
     "identify (and shortlist or join) at least one internal and one external network in portfolio.yaml `networks`",
     why="Examiners look for \"a range of internal and external networks relevant to their role and "
         "development goals, such as industry bodies, alumni groups, or online communities\" "
-        "(000, Examiner Marking Points).")
+        "(000, Examiner Marking Points).",
+    evidence=lambda m, s: _active(m, s))
 def narrow_networks(model, settings):
-    active = narrow_networks.evidence(model, settings)
+    active = _active(model, settings)
     kinds = {n.kind for n in active}
     missing = [k for k in ("internal", "external") if k not in kinds]
     if not missing:
@@ -74,5 +78,3 @@ def narrow_networks(model, settings):
         message = f"every network joined or shortlisted is {kinds.pop()}; none is {missing[0]}"
     yield finding("narrow-networks", file, pos, message, subject="networks")
 
-
-narrow_networks.evidence = lambda m, s: [n for n in m.networks if n.status in ACTIVE_NETWORK]
