@@ -309,6 +309,6 @@ class PageCache:
         """True when the file published last time for this page is still right: no need to render it."""
         key = self.keys[page.path] = self.key(page)
         rec = self.previous.get(page.path)
-        ok = bool(rec) and rec[0] == key and intact(self.out / page.path, rec)
+        ok = bool(rec) and rec.key == key and intact(self.out / page.path, rec)
         self.cache.stats["kept" if ok else "rendered"] += 1
         return ok

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import __version__, pipeline
 from .diagnostics import REPORTERS
-from .write import UnsafeOutput
+from .outdir import UnsafeOutput
 
 
 def _date(text: str) -> dt.date:

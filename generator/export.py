@@ -19,7 +19,7 @@ from .csvsafe import csv_bytes
 from .new import slug
 from .render import render_site
 from .render.assets import site_copies
-from .write import check_output
+from .outdir import check_output
 
 
 def matrix_rows(model) -> list[list[str]]:
@@ -78,7 +78,7 @@ def export(source: Path, out: Path, as_of: dt.date, strict: bool = False, cache=
     members["matrix.csv"] = matrix
 
     out = Path(out)
-    check_output(out, Path(source))
+    check_output(out, Path(source), replace=False)
     out.mkdir(parents=True, exist_ok=True)
     target = out / archive_name(model, as_of)
     stamp = (max(as_of.year, 1980), as_of.month, as_of.day, 0, 0, 0)

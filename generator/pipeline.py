@@ -17,7 +17,8 @@ from .render import render_site
 from .render.assets import site_copies
 from .render.environment import theme_dirs
 from .validate import validate
-from .write import publish
+from .outdir import check_output
+from .write import PublishRefused, publish
 
 
 @dataclass
@@ -53,25 +54,34 @@ def check(source: Path, as_of: dt.date, cache=None) -> Result:
     return Result(sources, model, diagnostics, coverage)
 
 
-def build(source: Path, out: Path, as_of: dt.date, strict: bool = False, cache=None) -> Result:
+def build(source: Path, out: Path, as_of: dt.date, strict: bool = False, cache=None, inspect=None) -> Result:
     """Check, then render and publish atomically — but never while errors (or, strict, warnings) stand.
 
+    An output folder the tool may not replace raises outdir.UnsafeOutput before any work is done.
     With a `cache`, only pages whose inputs changed are rendered and only files whose bytes changed
-    are written; the result is byte-identical to a clean build."""
+    are written; the result is byte-identical to a clean build. `inspect` (folder -> diagnostics) is
+    the last look at the finished site before it replaces the published one (write.publish): any
+    diagnostic it returns joins the result's and the previous site stays."""
+    check_output(Path(out), Path(source))
     result = check(source, as_of, cache)
     if result.model is None or result.failed(strict):
         return result
-    if cache is None:
-        files = render_site(result.model, result.diagnostics, result.coverage, as_of)
-        publish(files, site_copies(result.model), Path(out), Path(source))
-    else:
-        pages = cache.pages(result.model, result.diagnostics, as_of, out, theme_dirs(result.model))
-        files = render_site(result.model, result.diagnostics, result.coverage, as_of, cache=pages,
-                            bodies=cache.bodies)
-        manifest = publish(files, site_copies(result.model), Path(out), Path(source),
-                           previous=pages.previous, keys=pages.keys)
-        cache.keep_bodies(result.model)
-        cache.published(out, manifest)
-        cache.save()
+    try:
+        if cache is None:
+            files = render_site(result.model, result.diagnostics, result.coverage, as_of)
+            publish(files, site_copies(result.model), Path(out), Path(source), inspect=inspect)
+        else:
+            pages = cache.pages(result.model, result.diagnostics, as_of, out, theme_dirs(result.model))
+            files = render_site(result.model, result.diagnostics, result.coverage, as_of, cache=pages,
+                                bodies=cache.bodies)
+            manifest = publish(files, site_copies(result.model), Path(out), Path(source),
+                               previous=pages.previous, keys=pages.keys, inspect=inspect)
+            cache.keep_bodies(result.model)
+            cache.published(out, manifest)
+            cache.save()
+    except PublishRefused as refused:
+        result.diagnostics.extend(refused.problems)
+        result.diagnostics.sort(key=Diagnostic.sort_key)
+        return result
     result.published = True
     return result

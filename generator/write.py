@@ -1,62 +1,81 @@
 """Stage 6 — write: publish rendered pages and assets atomically.
 
 Everything is written to a temporary folder beside the output and swapped into place only
-when complete, so a failed build leaves the previous site untouched. The generator refuses
-to write into the learner's record folders.
+when complete (generator/swap.py), so a failed or killed build leaves the previous site whole.
+The output folder must be one the tool may replace (generator/outdir.py): absent, empty, or a
+site it published, which it recognises by the marker file written into every publish.
 """
 from __future__ import annotations
 
 import hashlib
 import os
 import shutil
-import tempfile
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Callable
 
-RECORD_FOLDERS = ("entries", "contacts", "criteria", "evidence", "generator", "themes", "tests")
-
-
-class UnsafeOutput(ValueError):
-    pass
+from .outdir import MARKER, MARKER_TEXT, UnsafeOutput, check_output  # noqa: F401  (part of this interface)
+from .swap import new_folder, recover, swap
 
 
-def check_output(out: Path, source: Path) -> None:
-    """Refuse an output folder that is, contains or lies inside a record folder (or the source itself)."""
-    out, source = out.resolve(), source.resolve()
-    protected = [source] + [source / f for f in RECORD_FOLDERS]
-    for folder in protected:
-        if out == folder or folder.is_relative_to(out) or (folder != source and out.is_relative_to(folder)):
-            raise UnsafeOutput(f"refusing to write the site to {out}: it would overwrite records in {folder}")
+@dataclass(frozen=True)
+class OutputRecord:
+    """What the last publish wrote at one site path: the page's render-cache key ('' for files the
+    cache does not key), the bytes' sha256, and the file's status when written (to see hand edits)."""
+
+    key: str
+    sha256: str
+    size: int
+    mtime_ns: int
+    inode: int
+
+    def stat(self) -> tuple:
+        return (self.size, self.mtime_ns, self.inode)
 
 
-def intact(path: Path, rec) -> bool:
+class PublishRefused(Exception):
+    """The last look at the finished site (the `inspect` hook of `publish`) found what must not be
+    published; the previous site stays. `problems` are the hook's diagnostics."""
+
+    def __init__(self, problems: list):
+        super().__init__(f"{len(problems)} problem(s) in the finished site")
+        self.problems = problems
+
+
+def intact(path: Path, rec: OutputRecord) -> bool:
     """Is the file at `path` still the one a manifest record describes (same inode, size and mtime)?"""
     try:
-        st = os.stat(path)
+        return _stat(path) == rec.stat()
     except OSError:
         return False
-    return (st.st_size, st.st_mtime_ns, st.st_ino) == tuple(rec[2:5])
 
 
 def publish(files, copies: dict[str, Path], out: Path, source: Path,
-            previous: dict | None = None, keys: dict | None = None) -> dict:
+            previous: dict | None = None, keys: dict | None = None,
+            inspect: Callable[[Path], list] | None = None) -> dict:
     """Make `out` hold exactly `files` (site path -> bytes, as a mapping or an iterable of pairs,
-    consumed lazily so a large site is never held in memory) and `copies` (site path -> file to copy).
+    consumed lazily so a large site is never held in memory) and `copies` (site path -> file to copy),
+    plus the marker file that lets the next publish replace it.
 
-    `previous` is the manifest the last publish into `out` returned (site path -> (key, sha256, size,
-    mtime_ns, inode)); `keys` are the render cache's page keys to remember. A file whose bytes are
-    unchanged — or whose value is None, meaning "unchanged, keep it" — is hard-linked from the current
-    site rather than rewritten, so only changed files get new bytes and mtimes. The new tree is
-    assembled aside and swapped in whole; when nothing at all changed, the published site is not touched.
-    Returns the manifest of what is now published.
+    `previous` is the manifest the last publish into `out` returned (site path -> OutputRecord);
+    `keys` are the render cache's page keys to remember. A file whose bytes are unchanged — or whose
+    value is None, meaning "unchanged, keep it" — is hard-linked from the current site rather than
+    rewritten, so only changed files get new bytes and mtimes. The new tree is assembled aside and
+    swapped in whole; when nothing at all changed, the published site is not touched.
+
+    `inspect` is the last look before the swap: called with the finished folder, it returns the
+    problems (diagnostics) that forbid publishing it — the privacy engineer's scan of every output
+    file plugs in here (pipeline.build passes it). Any problem raises PublishRefused and the
+    previous site stays. Returns the manifest of what is now published.
     """
-    check_output(out, source)
-    out = out.resolve()
+    out = check_output(out, source)
+    recover(out)          # a swap a crash cut short, and folders killed builds left behind
     previous = previous or {}
     keys = {} if keys is None else keys   # filled while `files` is consumed: keep the same dict
     pairs = files.items() if isinstance(files, dict) else files
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-    manifest: dict = {}
+    tmp = new_folder(out)
+    manifest: dict[str, OutputRecord] = {}
     changed = False
     made: set = set()
 
@@ -66,14 +85,11 @@ def publish(files, copies: dict[str, Path], out: Path, source: Path,
         if data is None:
             if not rec or not intact(out / rel, rec):
                 raise ValueError(f"{rel}: asked to keep a published file that is not there")
-            sha = rec[1]
+            sha = rec.sha256
         else:
             sha = hashlib.sha256(data).hexdigest()
-            if not (rec and rec[1] == sha and intact(out / rel, rec)):
-                data_to_write = data
-            else:
-                data_to_write = None
-            data = data_to_write
+            if rec and rec.sha256 == sha and intact(out / rel, rec):
+                data = None
         target = tmp / rel
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -87,23 +103,27 @@ def publish(files, copies: dict[str, Path], out: Path, source: Path,
             target.write_bytes(data)
             changed = True
         st = os.stat(target)
-        manifest[rel] = (keys.get(rel, ""), sha, st.st_size, st.st_mtime_ns, st.st_ino)
+        manifest[rel] = OutputRecord(keys.get(rel, ""), sha, st.st_size, st.st_mtime_ns, st.st_ino)
 
     try:
         for rel, data in pairs:
             place(rel, data)
         for rel, src in copies.items():
             place(rel, Path(src).read_bytes())
+        place(MARKER, MARKER_TEXT)
         if not changed and set(manifest) == set(previous) == _tree(out):
             shutil.rmtree(tmp, ignore_errors=True)
-            return {rel: (keys.get(rel, previous[rel][0]),) + tuple(previous[rel][1:]) for rel in manifest}
+            return {rel: replace(previous[rel], key=keys.get(rel, previous[rel].key)) for rel in manifest}
+        problems = inspect(tmp) if inspect is not None else []
+        if problems:
+            raise PublishRefused(problems)
         os.chmod(tmp, 0o755)
-        _swap(tmp, out)
+        swap(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     # a hard-linked file keeps its inode through the swap; a copied one was written in `tmp`
-    return {rel: (rec[0], rec[1]) + _stat(out / rel) for rel, rec in manifest.items()}
+    return {rel: OutputRecord(rec.key, rec.sha256, *_stat(out / rel)) for rel, rec in manifest.items()}
 
 
 def _stat(path: Path) -> tuple:
@@ -126,18 +146,3 @@ def _tree(out: Path) -> set:
                 else:
                     found.add(prefix + e.name)
     return found
-
-
-def _swap(new: Path, out: Path) -> None:
-    if not out.exists():
-        os.replace(new, out)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-    os.rmdir(old)
-    os.replace(out, old)
-    try:
-        os.replace(new, out)
-    except BaseException:
-        os.replace(old, out)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
