@@ -111,3 +111,20 @@ def test_ignore_and_severity_settings_apply(tmp_path):
     assert [d.severity for d in f.findings("unjustified-contact")] == ["error"]
     f.portfolio["checks"] = {"ignore": ["unjustified-contact"]}
     assert f.findings("unjustified-contact") == []
+
+
+def test_contact_file_name_not_the_slug_of_the_name(tmp_path):
+    f = Folio(tmp_path)
+    f.contacts["ann-lee"]["name"] = "Anne Lee"
+    found = f.findings("contact-file-name")
+    assert [(d.severity, d.file, d.line) for d in found] == [("info", "contacts/ann-lee.yaml", 1)]
+    # the name is not published, so the message does not spell it (not even as a slug)
+    assert "anne" not in found[0].message.lower() and "Anne Lee" not in found[0].hint
+    f.contacts["ann-lee"]["consent"]["publish"] = True
+    assert f.findings("contact-file-name")[0].message.endswith(": expected anne-lee.yaml")
+
+
+def test_contact_file_name_matching_the_slug_is_quiet(tmp_path):
+    f = Folio(tmp_path)
+    f.contacts["ann-lee"]["name"] = "Ann  Lée"          # accents and spacing fold into the same slug
+    assert f.findings("contact-file-name") == []

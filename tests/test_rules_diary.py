@@ -31,7 +31,23 @@ def test_no_follow_up_for_a_meeting_with_contacts_and_no_actions(tmp_path):
     f.entries.pop("2026-03-20-email-both")         # no later entry with Ann either
     f.entry("2026-02-05-call-bob")["criteria"].append("A/1:1.1")
     found = f.findings("no-follow-up")
-    assert brief(found) == [("no-follow-up", MEET_FILE, f.line_of(MEET_FILE, "contacts:"), MEET)]
+    # it points at the entry's date: the follow-up window counts from it
+    assert brief(found) == [("no-follow-up", MEET_FILE, f.line_of(MEET_FILE, "date:"), MEET)]
+
+
+def test_no_follow_up_waits_until_its_days_have_passed(tmp_path):
+    f = Folio(tmp_path)
+    del f.entry(MEET)["actions"]
+    f.entries.pop("2026-03-20-email-both")
+    f.entry("2026-02-05-call-bob")["criteria"].append("A/1:1.1")
+    meeting = dt.date(2026, 1, 10)
+    # the day of the meeting, and every day of the 14 that follow, the learner can still follow up
+    for days in (0, 1, 14):
+        assert f.findings("no-follow-up", as_of=meeting + dt.timedelta(days=days)) == [], days
+    assert [d.subject for d in f.findings("no-follow-up", as_of=meeting + dt.timedelta(days=15))] == [MEET]
+    f.portfolio["checks"] = {"follow_up_within_days": 30}
+    assert f.findings("no-follow-up", as_of=meeting + dt.timedelta(days=30)) == []
+    assert [d.subject for d in f.findings("no-follow-up", as_of=meeting + dt.timedelta(days=31))] == [MEET]
 
 
 def test_no_follow_up_silent_for_a_logged_follow_up_or_other_kinds(tmp_path):

@@ -158,3 +158,38 @@ def test_registration_outside_the_framework_dates(tmp_path):
     f.frameworks["tiny"]["valid_from"] = "2026-02-01"
     assert "before Tiny qualification opened" in f.findings("outside-qualification-dates")[0].message
 
+
+
+def test_criterion_of_an_unchosen_unit_is_flagged_at_the_reference(tmp_path):
+    f = Folio(tmp_path)
+    f.entry("2026-02-05-call-bob")["criteria"].append("B/2:1.1")      # B/2 is not among the chosen units
+    found = f.findings("criterion-unit-not-chosen")
+    path = "entries/2026-02-05-call-bob.md"
+    assert [(d.severity, d.file, d.line, d.subject) for d in found] == [
+        ("warning", path, f.line_of(path, "- B/2:1.1"), "2026-02-05-call-bob")]
+    assert "unit B/2 (Unit B/2)" in found[0].message and "not chosen" in found[0].message
+    assert "add B/2 to `qualification.units`" in found[0].hint
+
+
+def test_criteria_of_chosen_units_and_further_frameworks_are_not_flagged(tmp_path):
+    f = Folio(tmp_path)
+    assert f.findings("criterion-unit-not-chosen") == []                 # every baseline criterion is chosen
+    f.entry("2026-02-05-call-bob")["criteria"].append("B/2:1.1")
+    f.portfolio["qualification"]["units"].append("B/2")                 # choosing the unit settles it
+    assert f.findings("criterion-unit-not-chosen") == []
+
+
+def test_date_mismatch_between_file_name_and_date(tmp_path):
+    f = Folio(tmp_path)
+    f.entry("2026-02-05-call-bob")["date"] = "2026-02-06"
+    found = f.findings("date-mismatch")
+    path = "entries/2026-02-05-call-bob.md"
+    assert [(d.severity, d.line, d.subject, d.message) for d in found] == [
+        ("warning", f.line_of(path, "date:"), "2026-02-05-call-bob", "dated 2026-02-06, but the file name says 2026-02-05")]
+
+
+def test_date_mismatch_silent_when_they_agree_or_the_name_has_no_date(tmp_path):
+    f = Folio(tmp_path)
+    assert f.findings("date-mismatch") == []
+    f.entries["coffee-with-bob"] = f.entries.pop("2026-02-05-call-bob")   # a name without a date: nothing to compare
+    assert f.findings("date-mismatch") == []

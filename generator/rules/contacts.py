@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..model import add_days
+from ..new import slug
 from ..registry import Param, count, finding, gap_rule
 
 
@@ -120,3 +121,24 @@ def dormant_contact(model, settings):
                       f"{c.display_name} is current but quiet: {said}, {(settings.as_of - base).days} days "
                       f"ago (dormant after {limit})", subject=c.key)
 
+
+
+@gap_rule(
+    "contact-file-name",
+    "a contact file whose name is not the slug of the contact's `name` (the name `portfolio new contact` gives)",
+    "rename the file to the slug of the name (lowercase words joined by hyphens, e.g. 'Priya Shah' -> "
+    "priya-shah.yaml) and change the id in the entries that mention it, or leave it if the id is deliberate",
+    why="Entries refer to people by file name (`contacts: [priya-shah]`), so a file named after someone else, or "
+        "a typo, makes the diary say who was met wrongly, and assessors follow \"consistent, planned engagement "
+        "with network members\" through those links (000, Examiner Marking Points).",
+    severity="info")
+def contact_file_name(model, settings):
+    for c in model.contacts:
+        expected = slug(c.name) if c.name.strip() else None
+        if expected is None or c.id == expected:
+            continue
+        # the slug spells the name: say it only when the name may be published (findings reach the site)
+        said = f": expected {expected}.yaml" if c.published else ""
+        file, pos = c.at("name")
+        yield finding("contact-file-name", file, pos,
+                      f"the file name does not match the name of {c.display_name}{said}", subject=c.key)

@@ -53,7 +53,7 @@ def _followed_up(entry, model, within: int) -> bool:
 @gap_rule(
     "no-follow-up",
     "a meeting, event, call or introduction with contacts that records no action and has no follow-up entry "
-    "with them within `follow_up_within_days`",
+    "with them within `follow_up_within_days`, once those days have passed",
     "add `actions: [{do, due}]` for what you agreed, or log the follow-up as its own entry",
     why="Assessors look for \"a detailed log or diary showing consistent, planned engagement with network "
         "members, including follow-ups\" (000, Examiner Marking Points).",
@@ -64,9 +64,11 @@ def _followed_up(entry, model, within: int) -> bool:
 def no_follow_up(model, settings):
     within = settings.follow_up_within_days
     for e in model.entries:
-        if e.kind not in FOLLOW_UP_KINDS or not e.contacts or e.actions or _followed_up(e, model, within):
+        if e.kind not in FOLLOW_UP_KINDS or not e.contacts or e.actions or e.date is None:
             continue
-        file, pos = e.at("contacts")
+        if add_days(e.date, within) >= settings.as_of or _followed_up(e, model, within):
+            continue   # still inside its window (a meeting today is not yet unfollowed), or followed up
+        file, pos = e.at("date")
         yield finding("no-follow-up", file, pos,
                       f"{e.kind} '{short(e.title, 60)}' records no follow-up action and no follow-up entry "
                       f"within {within} days", subject=e.id)

@@ -1,6 +1,8 @@
 """Evidence and qualification rules: criteria evidenced, credit rules, entries mapped and dated."""
 from __future__ import annotations
 
+import re
+
 from ..model import date
 from ..registry import count, finding, gap_rule
 from .common import plural, short, unit_ref_pos
@@ -147,3 +149,49 @@ def outside_qualification_dates(model, settings):
                       f"registered on {registered}, after {fw.title} closed to registrations on {end}",
                       subject=fw.id, hint="check the registration date, or move to the successor qualification")
 
+
+
+@gap_rule(
+    "criterion-unit-not-chosen",
+    "an entry mapped to a criterion of a unit that is not among the chosen units (`qualification.units`)",
+    "choose the unit (add its ref to `qualification.units` in portfolio.yaml) or map the entry to a criterion "
+    "of a unit you have chosen",
+    why="The certificate lists \"all units achieved with their related credit value\" (003, Certification): only "
+        "chosen units are assessed, so evidence mapped to an unchosen unit silently counts towards nothing.")
+def criterion_unit_not_chosen(model, settings):
+    for e in model.entries:
+        refs = _raw(e, "criteria")
+        refs = refs if isinstance(refs, list) else []
+        for crit in e.criteria:
+            if crit.unit.chosen:
+                continue
+            unit = crit.unit
+            index = refs.index(crit.ref) if crit.ref in refs else None
+            file, pos = (e.file, e.source.value_at(("criteria", index))) if index is not None else e.at("criteria")
+            yield finding("criterion-unit-not-chosen", file, pos,
+                          f"{crit.ref} belongs to unit {unit.ref} ({unit.title}), which is not chosen: "
+                          "this entry evidences it for nothing", subject=e.id,
+                          hint=f"to choose the unit, add {unit.ref} to `qualification.units` in portfolio.yaml "
+                               f"(the qualification page lists its group and credits); otherwise remove {crit.ref} "
+                               "from this entry's `criteria`")
+
+
+FILE_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})-")
+
+
+@gap_rule(
+    "date-mismatch",
+    "an entry whose `date` differs from the date its file name starts with (entries/YYYY-MM-DD-slug.md)",
+    "make the file name and `date` agree: correct `date`, or rename the file (then update links to its id)",
+    why="Assessors must be able to \"authenticate evidence\" (003, Support for Candidates): when was it recorded? "
+        "Two different dates on one entry leave the question open, and the diary sorts by one while the file "
+        "list sorts by the other.")
+def date_mismatch(model, settings):
+    for e in model.entries:
+        m = FILE_DATE.match(e.id)
+        named = date(m.group(1)) if m else None
+        if named is None or e.date is None or named == e.date:
+            continue
+        file, pos = e.at("date")
+        yield finding("date-mismatch", file, pos,
+                      f"dated {e.date}, but the file name says {named}", subject=e.id)
