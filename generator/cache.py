@@ -30,7 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
-from .load import Sources, load_file, record_files
+from .load import KINDS, Sources, load_file, record_files, sources_of
 from .write import intact
 from . import validate as validate_stage
 
@@ -195,7 +195,7 @@ class Cache:
             self.files, self.file_stats = results, stats
             self.dirty = True
 
-        by_kind: dict[str, list] = {"portfolio": [], "framework": [], "contact": [], "entry": []}
+        by_kind: dict[str, list] = {kind: [] for kind in KINDS}
         valid = set()
         for kind, path in found:
             _, _, source, diags, ok = results[path.relative_to(root).as_posix()]
@@ -203,8 +203,7 @@ class Cache:
             diagnostics.extend(diags)
             if ok:
                 valid.add(source.file)
-        sources = Sources(root=root, portfolio=(by_kind["portfolio"] or [None])[0], contacts=by_kind["contact"],
-                          entries=by_kind["entry"], frameworks=by_kind["framework"])
+        sources = sources_of(root, by_kind)
         validate_stage.validate_references(sources, diagnostics)
         return sources, valid
 
@@ -267,6 +266,16 @@ def _tree_digest(folders: list[Path]) -> str:
     return h.hexdigest()
 
 
+def _assessment_facts(model) -> list:
+    """What the assessment states shown on many pages rest on: the decision and sample records, and the
+    hash of every judged file as it is now (an edited attachment makes a decision stale on every page)."""
+    records = getattr(model, "assessment", None)
+    if records is None:
+        return []
+    return [(x.source.file, x.source.digest, [(j.path, j.current) for j in getattr(x, "evidence", ())])
+            for x in records.decisions + records.samples]
+
+
 class PageCache:
     """Asked by `render_site` for each page: is the published copy still right? Remembers each page's key."""
 
@@ -292,7 +301,7 @@ class PageCache:
             counts[d.severity] = counts.get(d.severity, 0) + 1
         self.base = _digest(code_digest(), _tree_digest(templates), str(as_of), model.source.digest, git_head(model.root),
                             sorted(counts.items()), [(c.key, c.display_name) for c in model.contacts],
-                            [_index_facts(e) for e in model.entries])
+                            [_index_facts(e) for e in model.entries], _assessment_facts(model))
         self.everything = _digest(self.base, everything, [astuple(d) for d in sorted(findings, key=lambda d: d.sort_key())])
 
     def key(self, page) -> str:

@@ -69,7 +69,66 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="write the portfolio as one archive (site, portfolio.json, evidence, matrix.csv)")
     _common(p)
     p.add_argument("--out", type=Path, default=None, help="folder for the archive (default: SOURCE/export)")
+    _assessment_commands(sub)
     return ap
+
+
+def _csv(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _assessment_commands(sub) -> None:
+    p = sub.add_parser("assess", help="record an assessor's decision (or, with --status, list what awaits one)",
+                       description="Record one decision under assessments/, bound by hash to the evidence judged.")
+    p.add_argument("refs", nargs="*", metavar="CRITERION-OR-UNIT", help="criteria (UNIT:CRITERION) or units decided")
+    p.add_argument("--status", action="store_true", help="list claims awaiting a decision and stale decisions")
+    p.add_argument("--outcome", choices=["met", "not-yet", "referred"], help="the decision")
+    p.add_argument("--method", type=_csv, default=[], metavar="M[,M]", help="assessment method(s) used")
+    p.add_argument("--evidence", type=_csv, default=[], metavar="PATH[,PATH]", help="entries or attachments judged")
+    p.add_argument("--feedback", default=None, metavar="TEXT", help="feedback to the learner (Markdown)")
+    p.add_argument("--assessor", default=None, metavar="ID", help="the assessor (default: the only one listed)")
+    p.add_argument("--location", default=None, help="where the assessment took place")
+    p.add_argument("--date", type=_date, default=None, help="the decision's date (default: today)")
+    p.add_argument("--as-of", type=_date, default=None, metavar="DATE", help="with --status: count ages from DATE")
+    p.add_argument("--source", type=Path, default=Path("."), help="the portfolio folder (default: current folder)")
+    p = sub.add_parser("iqa", help="internal quality assurance: propose a sample (`iqa plan`)")
+    p.add_argument("action", choices=["plan"], help="plan: propose a sample and report compliance with the policy")
+    p.add_argument("--rate", type=float, default=None, metavar="R",
+                   help="share of decisions to sample, 0..1 (default: the sampling policy's)")
+    p.add_argument("--seed", type=int, default=0, metavar="N", help="seed of the random draw (default 0)")
+    p.add_argument("--as-of", type=_date, default=None, metavar="DATE", help="as for check (default: today)")
+    p.add_argument("--source", type=Path, default=Path("."), help="the portfolio folder (default: current folder)")
+
+
+def _assess(args) -> int:
+    from .assessment import commands
+    try:
+        if args.status:
+            return commands.status(args.source, args.as_of or dt.date.today())
+        if args.outcome is None:
+            raise commands.Refused("say the decision with --outcome met|not-yet|referred (or use --status)")
+        path = commands.record(args.source, args.refs, args.outcome, args.method, args.evidence, args.feedback,
+                               args.assessor, args.date, args.location)
+    except commands.Refused as exc:
+        print(f"portfolio: error: {exc}", file=sys.stderr)
+        return 2
+    print(path)
+    return 0
+
+
+def _iqa(args) -> int:
+    from .assessment import commands, plan
+    if args.rate is not None and not 0 <= args.rate <= 1:
+        print("portfolio: error: --rate is a share between 0 and 1, e.g. 0.25", file=sys.stderr)
+        return 2
+    as_of = args.as_of or dt.date.today()
+    try:
+        model = commands._model(args.source, as_of)
+    except commands.Refused as exc:
+        print(f"portfolio: error: {exc}", file=sys.stderr)
+        return 2
+    plan.report(plan.plan(model, as_of, args.rate, args.seed), sys.stdout)
+    return 0
 
 
 def _report(result, args) -> None:
@@ -86,6 +145,10 @@ def main(argv=None) -> int:
         return 2
     if args.command == "new":
         return _new(args)
+    if args.command == "assess":
+        return _assess(args)
+    if args.command == "iqa":
+        return _iqa(args)
     if args.command != "serve":
         # one short run over objects that all live to its end: collecting cycles every 700 allocations
         # (the default) costs as much as the check itself on a large portfolio; `serve` keeps the default

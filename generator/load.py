@@ -26,7 +26,7 @@ except ImportError:  # pragma: no cover - depends on the platform's PyYAML build
 
 Path_ = tuple  # a path into the data: ('contacts', 0) etc.
 
-KINDS = ("portfolio", "contact", "entry", "framework")
+KINDS = ("portfolio", "contact", "entry", "framework", "assessment", "iqa")
 
 
 @dataclass
@@ -284,12 +284,16 @@ class Sources:
     contacts: list
     entries: list
     frameworks: list
+    assessments: list = field(default_factory=list)   # assessments/*.yaml: the assessor's decisions
+    iqa: list = field(default_factory=list)           # iqa/*.yaml: the IQA's samples
 
     def all(self):
-        return ([self.portfolio] if self.portfolio else []) + self.frameworks + self.contacts + self.entries
+        return ([self.portfolio] if self.portfolio else []) + self.frameworks + self.contacts + self.entries \
+            + self.assessments + self.iqa
 
 
-RECORD_FOLDERS = (("criteria", ".yaml", "framework"), ("contacts", ".yaml", "contact"), ("entries", ".md", "entry"))
+RECORD_FOLDERS = (("criteria", ".yaml", "framework"), ("contacts", ".yaml", "contact"), ("entries", ".md", "entry"),
+                  ("assessments", ".yaml", "assessment"), ("iqa", ".yaml", "iqa"))
 # extensions a learner may use by mistake: such a file is reported, never silently skipped
 NEAR_MISSES = {".yaml": {".yml", ".yaml", ".json"}, ".md": {".md", ".markdown", ".mdown", ".mkd", ".txt"}}
 
@@ -366,8 +370,14 @@ def _report_not_read(p: Path, root: Path, folder: str, suffix: str, diagnostics:
 def load(root: Path, diagnostics: list) -> Sources:
     """Read every record file under `root`. Never writes; never raises for bad content."""
     root = Path(root)
-    by_kind: dict[str, list] = {"portfolio": [], "framework": [], "contact": [], "entry": []}
+    by_kind: dict[str, list] = {kind: [] for kind in KINDS}
     for kind, path in record_files(root, diagnostics):
         by_kind[kind].append(load_file(path, root, kind, diagnostics))
+    return sources_of(root, by_kind)
+
+
+def sources_of(root: Path, by_kind: dict) -> Sources:
+    """The Sources value from loaded records grouped by kind (shared with the cache)."""
     return Sources(root=root, portfolio=(by_kind["portfolio"] or [None])[0], contacts=by_kind["contact"],
-                   entries=by_kind["entry"], frameworks=by_kind["framework"])
+                   entries=by_kind["entry"], frameworks=by_kind["framework"],
+                   assessments=by_kind["assessment"], iqa=by_kind["iqa"])

@@ -246,6 +246,7 @@ class Entry(Located):
     reflection: str | None = None
     witness: "Contact | None" = None
     witness_confirmed: str = ""
+    witness_verified: dict | None = None   # {by: assessor id, how, date}: the assessor's verification
     body: str = ""
     body_line: int = 1
     slug: str = ""                 # the public id used in the site: id with hidden names cut (redact.py)
@@ -269,6 +270,7 @@ class Portfolio(Located):
     units: dict = field(default_factory=dict)               # unit ref -> Unit, every framework in use
     criteria: dict = field(default_factory=dict)            # "UNIT:ID" -> Criterion
     redactor: object = field(default=None, repr=False)      # redact.Redactor: hides unpublished names
+    assessment: object = None      # assessment.records.Records: assessors, IQAs, decisions, samples, declaration
 
     @property
     def chosen_units(self):
@@ -364,9 +366,12 @@ def build(sources: Sources, valid: set, redactions: dict | None = None) -> Portf
 
     _contacts(model, [s for s in sources.contacts if s.file in valid])
     _entries(model, [s for s in sources.entries if s.file in valid])
+    from .assessment import records as assessment_records
+    model.assessment = assessment_records.build(model, sources, valid)
     # learners write contacts' names everywhere: hide the unpublished ones before any stage reads text
     channels = [v for s in sources.contacts if s.file in valid for v in (s.data.get("channels") or {}).values()]
     model.redactor = redact_model(model, secrets=channels, memo=redactions)
+    assessment_records.redact(model.assessment, model.redactor)
     return model
 
 
@@ -433,6 +438,9 @@ def _entries(model: Portfolio, sources):
         if w:
             e.witness = model.contact(w["contact"])
             e.witness_confirmed = w.get("confirmed", "")
+            if w.get("verified"):
+                v = w["verified"]
+                e.witness_verified = {"by": v["by"], "how": v["how"], "date": date(v["date"])}
         model.entries.append(e)
     model.entries.sort(key=lambda e: (e.date or dt.date.min, e.id))
     for e in model.entries:

@@ -11,7 +11,8 @@ from .validate import schema
 
 START, END = "<!-- fields:start -->", "<!-- fields:end -->"
 KINDS = [("portfolio", "portfolio.yaml"), ("contact", "contacts/<id>.yaml"),
-         ("entry", "entries/<id>.md front matter"), ("framework", "criteria/<id>.yaml")]
+         ("entry", "entries/<id>.md front matter"), ("framework", "criteria/<id>.yaml"),
+         ("assessment", "assessments/<id>.yaml"), ("iqa", "iqa/<id>.yaml")]
 
 
 def _type(prop: dict) -> str:

@@ -197,7 +197,7 @@ def _ref_list(data, key):
 
 def _check_file_name(source: Source, diagnostics):
     pattern, example = (ENTRY_NAME, "2026-03-14-cipd-breakfast.md") if source.kind == "entry" else (SLUG, "priya-shah.yaml")
-    if source.kind in ("entry", "contact") and not pattern.match(source.id):
+    if source.kind in ("entry", "contact", "assessment", "iqa") and not pattern.match(source.id):
         diagnostics.append(finding("schema", source.file, (1, 1),
                                    f"file name '{Path(source.file).name}' is not a valid id",
                                    subject=source.id, hint=f"name it like {example}: lowercase, digits and hyphens"))
@@ -441,18 +441,26 @@ def validate_references(sources: Sources, diagnostics: list) -> None:
     incremental build (a reference may break because another file changed). Records with schema errors
     are checked too, so that a learner sees every problem of a file at once, not one layer per run; the
     checks read the data defensively."""
+    from .assessment import refs as assessment
     refs = References(sources)
     refs.root = sources.root
+    ar = assessment.AssessmentRefs(sources, refs)
     parsed = [s for s in sources.all() if isinstance(s.data, dict)]
     for source in parsed:
         if source.kind == "framework":
             check_framework(source, diagnostics)
         elif source.kind == "portfolio":
             check_portfolio(source, refs, diagnostics)
+            assessment.check_portfolio(source, diagnostics)
         elif source.kind == "contact":
             check_contact(source, refs, diagnostics)
+        elif source.kind == "assessment":
+            assessment.check_assessment(source, ar, diagnostics)
+        elif source.kind == "iqa":
+            assessment.check_iqa(source, ar, diagnostics)
         else:
             check_entry(source, refs, diagnostics)
+            assessment.check_entry(source, ar, diagnostics)
 
 
 def validate(sources: Sources, diagnostics: list) -> set:

@@ -81,6 +81,23 @@ area = obj("Area", "One area of the self-assessment.", {
   "goals": slugs("Goals", "Goals this area leads to.", "Goal id"),
 }, required=["area", "rating"])
 
+person = lambda what: obj(what, f"An {what.lower()} of this portfolio: the id used in records, and the name shown.", {
+  "id": slug("Id", "The id assessment and IQA records use (a lowercase slug), e.g. graham-pike."),
+  "name": s("Name", "The name shown on the site.", minLength=1, maxLength=200),
+}, required=["id", "name"])
+METHODS_ASSESSED = ["observation", "professional-discussion", "product", "witness-testimony", "questioning",
+                    "recognition-of-prior-learning"]
+assessment_section = obj("Assessment", "Who assesses and quality-assures this portfolio, and the centre's sampling policy.", {
+  "assessors": arr("Assessors", "The assessors who may record decisions.", person("Assessor")),
+  "iqas": arr("Internal quality assurers", "The IQAs who may record samples.", person("IQA")),
+  "sampling": obj("Sampling policy", "The centre's IQA sampling policy, as `portfolio iqa plan` follows it.", {
+     "units": p("Share of units", "Share of the chosen units to sample over the programme, from 0 to 1 (default 0.5).", type="number", minimum=0, maximum=1),
+     "decisions": p("Share of decisions", "Share of the assessor's decisions to sample, from 0 to 1 (default 0.25).", type="number", minimum=0, maximum=1),
+     "methods": arr("Methods to include", "Assessment methods every sample plan must include.", enum("Method", "An assessment method.", METHODS_ASSESSED), uniqueItems=True),
+     "interim": p("Interim share", "Share of the sample taken during the programme (interim); the rest is summative, at the end (default 0.5).", type="number", minimum=0, maximum=1),
+  }),
+})
+
 checks_props = checks_schema_properties()
 
 schema("portfolio", "Portfolio", "The learner's profile, qualification, networking purpose, networks, development plan and settings (portfolio.yaml).", {
@@ -115,6 +132,11 @@ schema("portfolio", "Portfolio", "The learner's profile, qualification, networki
      "language": s("Language", "The site's language tag, e.g. en-GB.", pattern="^[A-Za-z]{2,3}(-[A-Za-z0-9]+)*$"),
   }),
   "checks": obj("Checks", "Thresholds and switches for the gap rules.", checks_props),
+  "assessment": assessment_section,
+  "declaration": obj("Declaration of authenticity", "The learner's declaration that the evidence is their own work.", {
+     "text": md("Text", "The declaration, in the learner's words or the centre's."),
+     "date": date("Date", "When the learner made it."),
+  }, required=["text", "date"]),
 }, required=["learner", "qualification"])
 
 # ---------------- contact
@@ -186,6 +208,11 @@ schema("entry", "Diary entry", "The front matter of one networking-diary entry (
   "witness": obj("Witness", "For testimony: who witnessed and how the statement was confirmed.", {
       "contact": slug("Contact", "Id of the witness's contact file."),
       "confirmed": s("Confirmed", "How the statement was confirmed."),
+      "verified": obj("Verified", "The assessor's verification of the witness testimony.", {
+          "by": slug("By", "Id of the assessor who verified it (portfolio.yaml assessment.assessors)."),
+          "how": s("How", "How it was verified: phone call, meeting, signed statement, ...", minLength=1),
+          "date": date("Date", "When it was verified."),
+      }, required=["by", "how", "date"]),
   }, required=["contact"]),
 }, required=["title", "date", "kind"])
 
@@ -241,6 +268,45 @@ schema("framework", "Criteria framework", "A qualification or other framework: u
      "id": s("Id", "The id entries use."), "label": s("Label", "The specification's words.")}, required=["id"])),
   "units": arr("Units", "The framework's units.", unit, minItems=1),
 }, required=["title", "units"])
+# ---------------- assessment decision
+schema("assessment", "Assessment decision", "One assessor's decision on criteria or whole units, bound by content hash "
+       "to the evidence judged (assessments/<id>.yaml, written by `portfolio assess`).", {
+  "date": date("Date", "When the decision was made."),
+  "assessor": slug("Assessor", "Id of the assessor (portfolio.yaml assessment.assessors)."),
+  "criteria": arr("Criteria", "The criteria decided, as UNIT:CRITERION.",
+                  s("Criterion", "UNIT:CRITERION", pattern="^[^:\\s]+:[^:\\s]+$"), uniqueItems=True),
+  "units": arr("Units", "Whole units decided: with outcome met and every criterion met, the unit is signed off.",
+               s("Unit", "A unit reference, e.g. J/506/1949.", minLength=1), uniqueItems=True),
+  "outcome": enum("Outcome", "The decision.", ["met", "not-yet", "referred"]),
+  "methods": arr("Methods", "The assessment methods used.", enum("Method", "An assessment method.", METHODS_ASSESSED),
+                 uniqueItems=True),
+  "evidence": arr("Evidence", "The evidence judged, each with its content hash as judged (see docs/assessment.md).",
+                  obj("Evidence", "One entry or attachment judged.", {
+     "path": s("Path", "The entry or attachment, relative to the portfolio, e.g. entries/2026-03-14-cipd-breakfast.md.", minLength=1),
+     "sha256": s("Content hash", "sha256 of the content as judged (entries: text with normalised line endings; "
+                 "attachments: bytes).", pattern="^[0-9a-f]{64}$"),
+  }, required=["path", "sha256"])),
+  "feedback": md("Feedback", "Feedback to the learner."),
+  "reply": obj("Reply", "The learner's reply to the feedback.", {
+     "date": date("Date", "When the learner replied."),
+     "text": md("Text", "The reply."),
+  }, required=["text"]),
+  "location": s("Location", "Where the assessment took place (workplace, centre, remote)."),
+}, required=["date", "assessor", "outcome", "methods"])
+
+# ---------------- IQA sample
+schema("iqa", "IQA sample", "One internal quality assurer's sample of assessment decisions (iqa/<id>.yaml).", {
+  "date": date("Date", "When the sample was reviewed."),
+  "iqa": slug("IQA", "Id of the internal quality assurer (portfolio.yaml assessment.iqas)."),
+  "stage": enum("Stage", "Interim (during the programme) or summative (at the end).", ["interim", "summative"]),
+  "sampled": arr("Decisions sampled", "Ids of the assessment records sampled (file names in assessments/ without .yaml).",
+                 slug("Decision", "An assessment record's id."), minItems=1, uniqueItems=True),
+  "outcome": enum("Outcome", "The IQA's finding.", ["agree", "disagree", "action"]),
+  "feedback": md("Feedback", "Feedback to the assessor."),
+  "action": md("Action", "What the assessor must do (outcome action)."),
+  "closed": date("Closed", "When the action was closed."),
+}, required=["date", "iqa", "sampled", "outcome"])
+
 if __name__ == "__main__":
     for name, text in SCHEMAS.items():
         (OUT / name).write_text(text)
