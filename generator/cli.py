@@ -8,11 +8,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
+import os
 import sys
 from pathlib import Path
 
 from . import __version__, pipeline
 from .diagnostics import REPORTERS
+from .failures import Failure, os_error
 from .outdir import UnsafeOutput
 
 
@@ -21,6 +23,16 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date: use YYYY-MM-DD") from None
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port: use a number from 1 to 65535 (0 picks a free one)")
+    return port
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -57,7 +69,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=None, help="output folder (default: SOURCE/site)")
     p = sub.add_parser("serve", help="build, serve on localhost, rebuild on save and reload the browser")
     p.add_argument("--source", type=Path, default=Path("."), help="the portfolio folder (default: current folder)")
-    p.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0 picks a free one)")
+    p.add_argument("--port", type=_port, default=8000, help="port on 127.0.0.1 (default: 8000; 0 picks a free one)")
     p.add_argument("--as-of", type=_date, default=None, metavar="DATE", help="as for check (default: today)")
     p.add_argument("--cache", type=Path, default=None, metavar="DIR",
                    help="cache folder; the served site is built in DIR/serve (default: SOURCE/.cache/portfolio)")
@@ -139,6 +151,29 @@ def _report(result, args) -> None:
 
 def main(argv=None) -> int:
     args = parser().parse_args(argv)
+    try:
+        return _run(args)
+    except UnsafeOutput as exc:
+        print(f"portfolio: error: {exc}", file=sys.stderr)
+        return 2
+    except Failure as exc:
+        sys.stderr.write(exc.render())
+        return exc.status
+    except OSError as exc:
+        sys.stderr.write(os_error(exc).render())
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:   # a bug in the generator: say so in one line, not a traceback
+        if os.environ.get("PORTFOLIO_DEBUG"):
+            raise
+        print(f"portfolio: internal error: {type(exc).__name__}: {exc}\n"
+              "  hint: this is a fault in the generator, not in your records: run again with PORTFOLIO_DEBUG=1 "
+              "to see where it happened, and report it", file=sys.stderr)
+        return 1
+
+
+def _run(args) -> int:
     if not args.source.is_dir():
         what = "is a file, not a folder" if args.source.exists() else "does not exist"
         print(f"portfolio: error: source folder '{args.source}' {what}", file=sys.stderr)
@@ -157,8 +192,10 @@ def main(argv=None) -> int:
         from .serve import serve
         try:
             return serve(args.source, args.port, args.as_of, args.cache)
-        except OSError as exc:   # e.g. the port is taken
-            print(f"portfolio: error: cannot serve on port {args.port}: {exc.strerror or exc}", file=sys.stderr)
+        except (OSError, OverflowError) as exc:   # e.g. the port is taken
+            reason = getattr(exc, "strerror", None) or str(exc)
+            print(f"portfolio: error: cannot serve on port {args.port}: {reason}\n"
+                  "  hint: choose another port with --port N (0 picks a free one)", file=sys.stderr)
             return 2
     as_of = args.as_of or dt.date.today()
     cache = _cache(args)
@@ -180,9 +217,6 @@ def main(argv=None) -> int:
             return 1
         print(f"portfolio: site written to {out}", file=sys.stderr)
         return 0
-    except UnsafeOutput as exc:
-        print(f"portfolio: error: {exc}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
         return 130
 

@@ -9,6 +9,7 @@ and `--as-of` (fixed timestamps, sorted names).
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import zipfile
 from pathlib import Path
@@ -19,6 +20,7 @@ from .csvsafe import csv_bytes
 from .new import slug
 from .render import render_site
 from .render.assets import site_copies
+from .failures import reading, writing
 from .outdir import check_output
 
 
@@ -62,6 +64,7 @@ def archive_name(model, as_of: dt.date) -> str:
 
 def export(source: Path, out: Path, as_of: dt.date, strict: bool = False, cache=None):
     """Check, then write the archive and matrix into `out`. Returns (result, archive path or None)."""
+    out = check_output(Path(out), Path(source), replace=False)
     result = pipeline.check(source, as_of, cache)
     if result.model is None or result.failed(strict):
         return result, None
@@ -69,7 +72,10 @@ def export(source: Path, out: Path, as_of: dt.date, strict: bool = False, cache=
     files = dict(render_site(model, result.diagnostics, result.coverage, as_of))   # a dict or (path, bytes) pairs
     members: dict[str, bytes] = {f"site/{rel}": data for rel, data in files.items()}
     for rel, src in site_copies(model).items():
-        members[f"site/{rel}"] = data = Path(src).read_bytes()
+        try:
+            members[f"site/{rel}"] = data = Path(src).read_bytes()
+        except OSError as exc:
+            raise reading(exc, src, "an attached file") from None
         if rel.startswith("files/"):   # the attachments, under the names the site gives them (hidden names cut)
             members["evidence/" + rel[len("files/"):]] = data
     if "portfolio.json" in files:
@@ -77,15 +83,18 @@ def export(source: Path, out: Path, as_of: dt.date, strict: bool = False, cache=
     matrix = matrix_csv(model)
     members["matrix.csv"] = matrix
 
-    out = Path(out)
-    check_output(out, Path(source), replace=False)
-    out.mkdir(parents=True, exist_ok=True)
     target = out / archive_name(model, as_of)
     stamp = (max(as_of.year, 1980), as_of.month, as_of.day, 0, 0, 0)
     tmp = target.with_name(target.name + ".part")
-    with zipfile.ZipFile(tmp, "w") as zf:
-        for name in sorted(members):
-            _add(zf, name, members[name], stamp)
-    tmp.replace(target)
-    (out / "matrix.csv").write_bytes(matrix)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(tmp, "w") as zf:
+            for name in sorted(members):
+                _add(zf, name, members[name], stamp)
+        tmp.replace(target)
+        (out / "matrix.csv").write_bytes(matrix)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)    # never leave half an archive behind
+        raise writing(exc, out, "the export") from None
     return result, target

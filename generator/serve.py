@@ -12,6 +12,7 @@ import datetime as dt
 import fnmatch
 import html
 import json
+import os
 import sys
 import threading
 import time
@@ -19,7 +20,7 @@ import traceback
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
@@ -27,6 +28,8 @@ from watchdog.observers import Observer
 from . import pipeline
 from .cache import Cache, default_dir
 from .diagnostics import to_text
+from .failures import Failure, os_error
+from .outdir import UnsafeOutput
 
 WATCHED = ("portfolio.yaml", "entries", "contacts", "criteria", "evidence", "themes")
 IGNORED_NAMES = ("*.swp", "*.swx", "*.swo", "*~", ".#*", "#*#", "4913", "*.tmp", ".DS_Store", "*.part")
@@ -85,6 +88,17 @@ def inject(page: bytes, state: State) -> bytes:
     return page[:at] + extra + page[at:] if at >= 0 else page + extra
 
 
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        """One line, not socketserver's traceback: a closed connection is routine, anything else is noted."""
+        exc = sys.exc_info()[1]
+        if isinstance(exc, ConnectionError):
+            return
+        print(f"portfolio: serve: a request failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+
+
 class Handler(SimpleHTTPRequestHandler):
     state: State = None
 
@@ -99,6 +113,41 @@ class Handler(SimpleHTTPRequestHandler):
         url = urlsplit(self.path)
         if url.path == "/__reload":
             return self._reload(parse_qs(url.query))
+        if not self._safe(url.path):
+            return self.send_error(400, "Bad path")
+        try:
+            return self._get(url)
+        except ConnectionError:          # the browser went away mid-answer: nothing to tell it
+            return None
+        except (OSError, ValueError):    # vanished between the check and the read, or a name the OS refuses
+            return self.send_error(404)
+
+    def do_HEAD(self):
+        if not self._safe(urlsplit(self.path).path):
+            return self.send_error(400, "Bad path")
+        try:
+            return super().do_HEAD()
+        except ConnectionError:
+            return None
+        except (OSError, ValueError):
+            return self.send_error(404)
+
+    def _safe(self, path: str) -> bool:
+        """Refuse what no page of the site is called: control characters (a NUL cuts names short in C),
+        backslashes, `..` (also spelt %2e%2e or around %2f), and anything that resolves outside the site."""
+        text = unquote(path)
+        if any(ord(ch) < 32 or ch == "\x7f" for ch in text) or "\\" in text:
+            return False
+        if ".." in text.split("/"):
+            return False
+        root = Path(self.directory).resolve()
+        try:
+            Path(self.translate_path(path)).resolve().relative_to(root)
+        except (ValueError, OSError):
+            return False
+        return True
+
+    def _get(self, url):
         target = Path(self.translate_path(self.path))
         if target.is_dir():
             if not url.path.endswith("/"):
@@ -169,8 +218,7 @@ class Server:
         self._last_poke = 0.0
         self._stop = threading.Event()
         handler = type("BoundHandler", (Handler,), {"state": self.state})
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(self.out)))
-        self.httpd.daemon_threads = True
+        self.httpd = _HTTPServer(("127.0.0.1", port), partial(handler, directory=str(self.out)))
         self.port = self.httpd.server_address[1]
         self.observer = Observer()
         self._threads: list[threading.Thread] = []
@@ -189,9 +237,18 @@ class Server:
         as_of = self.as_of or dt.date.today()
         try:
             result = pipeline.build(self.source, self.out, as_of, cache=self.cache)
+        except (Failure, UnsafeOutput, OSError) as exc:   # a broken template, a full disk: one line, keep serving
+            failure = exc if isinstance(exc, Failure) else os_error(exc) if isinstance(exc, OSError) else None
+            text = failure.render() if failure else f"portfolio: error: {exc}\n"
+            self.state.update([text.splitlines()[0]], False)
+            self._say(text + "portfolio: not rebuilt: still serving the last good site")
+            return False
         except Exception as exc:  # a generator bug must not kill the server; show it and keep the last site
-            traceback.print_exc()
+            if os.environ.get("PORTFOLIO_DEBUG"):
+                traceback.print_exc()
             self.state.update([f"the build failed: {type(exc).__name__}: {exc}"], False)
+            self._say(f"portfolio: internal error: {type(exc).__name__}: {exc} (PORTFOLIO_DEBUG=1 shows where); "
+                      "still serving the last good site")
             return False
         if result.model is not None:
             theme = (result.model.site or {}).get("theme")

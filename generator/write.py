@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
+from .failures import reading, writing
 from .outdir import MARKER, MARKER_TEXT, UnsafeOutput, check_output  # noqa: F401  (part of this interface)
 from .swap import new_folder, recover, swap
 
@@ -69,12 +70,15 @@ def publish(files, copies: dict[str, Path], out: Path, source: Path,
     previous site stays. Returns the manifest of what is now published.
     """
     out = check_output(out, source)
-    recover(out)          # a swap a crash cut short, and folders killed builds left behind
     previous = previous or {}
     keys = {} if keys is None else keys   # filled while `files` is consumed: keep the same dict
     pairs = files.items() if isinstance(files, dict) else files
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = new_folder(out)
+    try:
+        recover(out)          # a swap a crash cut short, and folders killed builds left behind
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = new_folder(out)
+    except OSError as exc:
+        raise writing(exc, out, "the site", "nothing was changed") from None
     manifest: dict[str, OutputRecord] = {}
     changed = False
     made: set = set()
@@ -109,7 +113,11 @@ def publish(files, copies: dict[str, Path], out: Path, source: Path,
         for rel, data in pairs:
             place(rel, data)
         for rel, src in copies.items():
-            place(rel, Path(src).read_bytes())
+            try:
+                data = Path(src).read_bytes()
+            except OSError as exc:
+                raise reading(exc, _shown(src, source), "an attached file") from None
+            place(rel, data)
         place(MARKER, MARKER_TEXT)
         if not changed and set(manifest) == set(previous) == _tree(out):
             shutil.rmtree(tmp, ignore_errors=True)
@@ -119,6 +127,9 @@ def publish(files, copies: dict[str, Path], out: Path, source: Path,
             raise PublishRefused(problems)
         os.chmod(tmp, 0o755)
         swap(tmp, out)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise writing(exc, out, "the site", "the previous site is untouched") from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -146,3 +157,11 @@ def _tree(out: Path) -> set:
                 else:
                     found.add(prefix + e.name)
     return found
+
+
+def _shown(path, source: Path) -> str:
+    """A record-side path as the learner knows it: relative to the portfolio when inside it."""
+    try:
+        return Path(path).resolve().relative_to(Path(source).resolve()).as_posix()
+    except ValueError:
+        return str(path)

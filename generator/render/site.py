@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from ..registry import RULES
 from . import paths
-from .environment import environment, theme_dirs
+from ..failures import Failure, template_failure
+from .environment import DEFAULT_THEME, environment, theme_dirs
 from .outputs import matrix_csv, portfolio_json, search_index_js
 from .netmap import network_map
 from .pages import Page, pages  # noqa: F401  (Page is part of this module's interface)
@@ -63,6 +64,19 @@ def render_site(model, findings, coverage, as_of, cache=None, bodies=None):
 
 
 def render_page(env, page, common, site) -> bytes:
+    """One page's bytes; a theme template that fails becomes one Failure at its file and line."""
+    try:
+        return _render_page(env, page, common, site)
+    except Failure:
+        raise
+    except Exception as exc:
+        if page.template is None:
+            raise
+        roots = [site.model.root, DEFAULT_THEME.parents[1]]
+        raise template_failure(exc, roots, page.path) from None
+
+
+def _render_page(env, page, common, site) -> bytes:
     fmt = page.context.get("format")
     if fmt == "json":
         return portfolio_json(site)
