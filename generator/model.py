@@ -371,7 +371,7 @@ def build(sources: Sources, valid: set, redactions: dict | None = None) -> Portf
     # learners write contacts' names everywhere: hide the unpublished ones before any stage reads text
     channels = [v for s in sources.contacts if s.file in valid for v in (s.data.get("channels") or {}).values()]
     model.redactor = redact_model(model, secrets=channels, memo=redactions)
-    assessment_records.redact(model.assessment, model.redactor)
+    assessment_records.redact(model.assessment, model.redactor, model.entries)
     return model
 
 

@@ -16,6 +16,7 @@ import random
 from dataclasses import dataclass, field
 
 from .rules import state_of
+from .state import assessed
 
 DEFAULT_POLICY = {"units": 0.5, "decisions": 0.25, "methods": [], "interim": 0.5}
 
@@ -70,7 +71,7 @@ def plan(model, as_of, rate: float | None = None, seed: int = 0) -> Plan:
     target = math.ceil(pol["decisions"] * len(decisions)) - len(sampled)
     covered = set().union(*(_aspects(d) for d in decisions if id(d) in sampled)) if sampled else set()
     units_with = sorted({u for d in decisions for u in _units_of(d)})
-    units_wanted = math.ceil(pol["units"] * len([u for u in model.chosen_units]))
+    units_wanted = math.ceil(pol["units"] * len([u for u in model.chosen_units if assessed(u)]))
     must = [("method", m) for m in pol["methods"]]
     must += sorted({a for d in decisions for a in _aspects(d) if a[0] != "unit"} - set(must))
     unit_aspects = [("unit", u) for u in units_with]
@@ -111,7 +112,7 @@ def compliance(model, pol, as_of) -> list:
     need = math.ceil(pol["decisions"] * len(decisions))
     out.append((len(sampled) >= need, f"decisions sampled: {len(sampled)} of {len(decisions)} "
                 f"(policy: {pol['decisions']:.0%}, so at least {need}; now {share:.0%})"))
-    chosen = [u.ref for u in model.chosen_units]
+    chosen = [u.ref for u in model.chosen_units if assessed(u)]
     units = {u for d in sampled.values() for u in _units_of(d)} & set(chosen)
     need_u = math.ceil(pol["units"] * len(chosen))
     missing_u = [u for u in chosen if u not in units]

@@ -149,10 +149,13 @@ def build(model, sources, valid: set) -> Records:
     return records
 
 
-def redact(records: Records, redactor) -> None:
+def redact(records: Records, redactor, entries=()) -> None:
     """Assessors write about the learner's contacts too: hide unpublished names as in entries."""
     if redactor is None:
         return
+    for e in entries:
+        if e.witness_verified:
+            e.witness_verified["how"] = redactor(e.witness_verified["how"])
     for x in records.decisions:
         x.feedback, x.reply = redactor(x.feedback), redactor(x.reply)
     for x in records.samples:

@@ -77,7 +77,7 @@ class AssessmentState:
 
     @property
     def open_claims(self) -> list:
-        return sorted((s for s in self.criteria.values() if s.state == "claimed" and s.criterion.unit.chosen),
+        return sorted((s for s in self.criteria.values() if s.state == "claimed" and assessed(s.criterion.unit)),
                       key=lambda s: (s.claimed_since is None, s.claimed_since, s.criterion.ref))
 
     def credits(self, framework) -> tuple[int, int]:
@@ -89,9 +89,15 @@ class AssessmentState:
     def counts(self) -> dict:
         out = {s: 0 for s in STATES}
         for s in self.criteria.values():
-            if s.criterion.unit.chosen:
+            if assessed(s.criterion.unit):
                 out[s.state] += 1
         return out
+
+
+def assessed(unit) -> bool:
+    """Units an assessor decides on: the qualification's chosen units (further frameworks, such as the
+    examiners' marking points, show states too, but are not the assessor's caseload)."""
+    return unit.chosen and unit.framework.is_qualification
 
 
 def _claimed(criterion) -> bool:
