@@ -24,8 +24,11 @@ setup: $(VENV)/.installed
 build: $(VENV)/.installed
 	$(BIN)/portfolio build --source $(SOURCE) --out $(OUT) $(ARGS)
 
-check: $(VENV)/.installed
-	$(BIN)/portfolio check --source $(SOURCE) $(ARGS)
+# Only the report reaches stdout (`make check ARGS="--format json" > report.json`): setup talks on stderr
+# and make does not echo the command.
+check:
+	@$(MAKE) --no-print-directory -s setup >&2
+	@$(BIN)/portfolio check --source $(SOURCE) $(ARGS)
 
 test: $(VENV)/.installed-test
 	bash tools/ensure-chromium.sh

@@ -12,8 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__, pipeline
-from .diagnostics import REPORTERS
+from . import __version__, pipeline, report
 from .failures import Failure, os_error
 from .outdir import UnsafeOutput
 
@@ -40,7 +39,7 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--as-of", type=_date, default=None, metavar="DATE",
                    help="the date the date-dependent rules count from (default: today)")
     p.add_argument("--strict", action="store_true", help="fail on warnings too")
-    p.add_argument("--format", choices=sorted(REPORTERS), default="text", help="how to print findings")
+    report.add_options(p)
     _cache_options(p)
 
 
@@ -144,9 +143,7 @@ def _iqa(args) -> int:
 
 
 def _report(result, args) -> None:
-    coverage = result.coverage.as_dict() if result.coverage else None
-    stream = sys.stdout if args.command == "check" or args.format != "text" else sys.stderr
-    stream.write(REPORTERS[args.format](result.diagnostics, coverage))
+    report.report(result, args)
 
 
 def main(argv=None) -> int:

@@ -41,36 +41,85 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def summary_line(diagnostics, coverage: dict | None = None) -> str:
+def summary_line(diagnostics, coverage: dict | None = None, hidden: int = 0) -> str:
     c = counts(diagnostics)
     line = f'{_plural(c["error"], "error")}, {_plural(c["warning"], "warning")}, {c["info"]} info'
 
     if coverage:
         line += (f"; criteria evidenced {coverage['evidenced']}/{coverage['total']}"
                  f" ({coverage['percent']}%) across {coverage['units']} units")
+    if hidden:
+        line += f" ({hidden} not shown)"
     return line
 
 
-def to_text(diagnostics, coverage: dict | None = None) -> str:
+def _lines(d: Diagnostic) -> list[str]:
+    out = [f"{d.file}:{d.line}:{d.column}: {d.severity}[{d.rule}]: {d.message}"]
+    if d.hint:
+        out.append(f"  hint: {d.hint}")
+    return out
+
+
+def _grouped(shown, group_over: int) -> dict:
+    """rule -> its findings, for each rule with more than `group_over` warnings or infos (never errors)."""
+    if group_over <= 0:
+        return {}
+    per_rule: dict = {}
+    for d in shown:
+        if d.severity != "error":
+            per_rule.setdefault(d.rule, []).append(d)
+    return {rule: ds for rule, ds in per_rule.items() if len(ds) > group_over}
+
+
+def to_text(diagnostics, coverage: dict | None = None, *, shown=None, group_over: int = 0,
+            quiet: bool = False) -> str:
+    """Findings grouped by file, then the summary, then the errors again, so the errors are what the
+    reader sees last. `shown` is the filtered list to print (default: all; the summary always counts
+    every finding); a rule with more than `group_over` warnings is one line with a count; `quiet`
+    prints the errors and the summary only."""
+    shown = list(diagnostics if shown is None else shown)
+    errors = sorted((d for d in shown if d.severity == "error"), key=Diagnostic.sort_key)
+    hidden = len(diagnostics) - len(shown)
     out: list[str] = []
+    if quiet:
+        for d in errors:
+            out += _lines(d)
+        if out:
+            out.append("")
+        out.append(summary_line(diagnostics, coverage, hidden + len(shown) - len(errors)))
+        return "\n".join(out) + "\n"
+    groups = _grouped(shown, group_over)
     current = None
-    for d in sorted(diagnostics, key=Diagnostic.sort_key):
+    for d in sorted(shown, key=Diagnostic.sort_key):
+        if d.rule in groups and d.severity != "error":
+            continue
         if d.file != current:
             if current is not None:
                 out.append("")
             current = d.file
-        out.append(f"{d.file}:{d.line}:{d.column}: {d.severity}[{d.rule}]: {d.message}")
-        if d.hint:
-            out.append(f"  hint: {d.hint}")
+        out += _lines(d)
+    if groups:
+        if out:
+            out.append("")
+        for rule, ds in groups.items():
+            c = counts(ds)
+            what = ", ".join(_plural(c[s], s) if s != "info" else f"{c[s]} info" for s in SEVERITIES if c[s])
+            out.append(f"{rule}: {what} (see `portfolio check --only {rule}`)")
     if out:
         out.append("")
-    out.append(summary_line(diagnostics, coverage))
+    out.append(summary_line(diagnostics, coverage, hidden))
+    if errors and (groups or any(d.severity != "error" for d in shown)):   # only when other lines came between
+        out += ["", f"{_plural(len(errors), 'error')} to fix first:"]
+        for d in errors:
+            out += _lines(d)
     return "\n".join(out) + "\n"
 
 
-def to_json(diagnostics, coverage: dict | None = None) -> str:
+def to_json(diagnostics, coverage: dict | None = None, *, shown=None, **_) -> str:
+    """`diagnostics` are listed (or the filtered `shown`); the summary counts every finding."""
     doc = {
-        "diagnostics": [d.as_dict() for d in sorted(diagnostics, key=Diagnostic.sort_key)],
+        "diagnostics": [d.as_dict() for d in sorted(diagnostics if shown is None else shown,
+                                                    key=Diagnostic.sort_key)],
         "summary": {**counts(diagnostics), "coverage": coverage},
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
@@ -83,16 +132,16 @@ def _gh_escape(text: str, prop: bool = False) -> str:
     return text
 
 
-def to_github(diagnostics, coverage: dict | None = None) -> str:
+def to_github(diagnostics, coverage: dict | None = None, *, shown=None, **_) -> str:
     """GitHub Actions workflow commands: each diagnostic becomes an annotation on its line."""
     level = {"error": "error", "warning": "warning", "info": "notice"}
     out = []
-    for d in sorted(diagnostics, key=Diagnostic.sort_key):
+    for d in sorted(diagnostics if shown is None else shown, key=Diagnostic.sort_key):
         msg = d.message + (f"\n{d.hint}" if d.hint else "")
         out.append(
             f"::{level[d.severity]} file={_gh_escape(d.file, True)},line={d.line},col={d.column},"
             f"title={_gh_escape(d.rule, True)}::{_gh_escape(msg)}")
-    out.append(summary_line(diagnostics, coverage))
+    out.append(summary_line(diagnostics, coverage, len(diagnostics) - len(out)))
     return "\n".join(out) + "\n"
 
 

@@ -103,6 +103,9 @@ def general_settings() -> list[Param]:
                                "additionalProperties": {"enum": ["error", "warning", "info"], "title": "Severity",
                                                         "description": "error, warning or info"}},
               "Severity", "Per-rule severity: rule name -> error, warning or info"),
+        Param("group_over", 10, {"type": "integer", "minimum": 0}, "Group findings over",
+              "In `check`'s text output, a rule with more than this many warnings (or infos) is shown as one line "
+              "with a count; 0 never groups"),
     ]
 
 

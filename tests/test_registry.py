@@ -46,7 +46,7 @@ def test_the_shipped_settings_schema_says_what_the_registry_says():
 
 def test_default_checks_come_from_the_rules():
     expected = {p.name: p.default for r in gap_rules() for p in r.params if p.setting}
-    expected.update({"ignore": [], "severity": {}})
+    expected.update({"ignore": [], "severity": {}, "group_over": 10})
     assert default_checks() == expected
 
 
