@@ -46,3 +46,12 @@ def example_site(tmp_path_factory) -> Path:
         pytest.skip(f"the example portfolio does not build ({len(errors)} errors, first: "
                     f"{errors[0].file}:{errors[0].line}: {errors[0].message})" if errors else "no portfolio.yaml")
     return out
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The consistency tests' tally: how many page facts were compared with the independent oracle."""
+    import sys
+    builds = sys.modules.get("consistency_builds")
+    if builds is not None and builds.TOTAL["compared"]:
+        terminalreporter.write_line(f"consistency: {builds.TOTAL['compared']} page facts compared with the records "
+                                    f"(tests/oracle.py), {builds.TOTAL['wrong']} disagreed")

@@ -1,0 +1,213 @@
+"""An independent reading of a portfolio's records, for the consistency tests.
+
+It reads the raw files itself (yaml.safe_load of portfolio.yaml, contacts/*.yaml, criteria/*.yaml and
+the entries' front matter) and computes the facts the site publishes straight from SPEC's definitions.
+Nothing here imports `generator`: if the generator and this reader agree, they agree because both follow
+the records, not because one copies the other. Keep it small and obviously right; it is the yardstick.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+DEFAULT_CHECKS = {"min_evidence_per_criterion": 1, "review_interval_days": 90, "min_methods": 2}
+FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
+
+
+def as_date(value) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+@dataclass
+class Criterion:
+    ref: str                      # UNIT:ID, as entries cite it
+    unit: "Unit"
+    id: str
+    auto: dict | None
+    evidence: list = field(default_factory=list)   # ids of the entries that cite it (each once)
+
+
+@dataclass
+class Unit:
+    ref: str
+    title: str
+    framework: str
+    credits: int | None
+    group: str | None
+    chosen: bool
+    criteria: list = field(default_factory=list)
+
+
+@dataclass
+class Contact:
+    id: str
+    data: dict
+
+    @property
+    def status(self):
+        return self.data.get("status")
+
+
+@dataclass
+class Action:
+    entry: str
+    index: int
+    do: str
+    due: dt.date | None
+    done: dt.date | None
+
+
+class Oracle:
+    """The records of one portfolio folder, and the facts they imply as of `as_of`."""
+
+    def __init__(self, root: Path, as_of: dt.date):
+        self.root, self.as_of = Path(root), as_of
+        self.portfolio = yaml.safe_load((self.root / "portfolio.yaml").read_text(encoding="utf-8")) or {}
+        self.checks = {**DEFAULT_CHECKS, **(self.portfolio.get("checks") or {})}
+        qual = self.portfolio.get("qualification") or {}
+        self.qualification = qual.get("framework")
+        self.extra = list(self.portfolio.get("frameworks") or [])
+        chosen = set(qual.get("units") or [])
+        self.frameworks: dict[str, dict] = {}
+        self.units: dict[str, Unit] = {}
+        self.criteria: dict[str, Criterion] = {}
+        for fid in [self.qualification, *self.extra]:
+            data = yaml.safe_load((self.root / "criteria" / f"{fid}.yaml").read_text(encoding="utf-8"))
+            self.frameworks[fid] = data
+            for u in data.get("units") or []:
+                # the qualification's units count only when chosen; a further framework is evidenced whole
+                unit = Unit(u["ref"], u["title"], fid, u.get("credits"), u.get("group"),
+                            u["ref"] in chosen if fid == self.qualification else True)
+                self.units[unit.ref] = unit
+                for o in u.get("outcomes") or []:
+                    for c in o.get("criteria") or []:
+                        crit = Criterion(f"{unit.ref}:{c['id']}", unit, str(c["id"]), c.get("auto"))
+                        unit.criteria.append(crit)
+                        self.criteria[crit.ref] = crit
+        self.contacts = {p.stem: Contact(p.stem, yaml.safe_load(p.read_text(encoding="utf-8")) or {})
+                         for p in sorted((self.root / "contacts").glob("*.yaml"))}
+        self.entries: dict[str, dict] = {}
+        self.actions: list[Action] = []
+        for p in sorted((self.root / "entries").glob("*.md")):
+            match = FRONT_MATTER.match(p.read_text(encoding="utf-8"))
+            data = yaml.safe_load(match.group(1)) or {}
+            self.entries[p.stem] = data
+            for ref in dict.fromkeys(data.get("criteria") or []):
+                self.criteria[ref].evidence.append(p.stem)
+            for i, a in enumerate(data.get("actions") or []):
+                self.actions.append(Action(p.stem, i, a["do"], as_date(a.get("due")), as_date(a.get("done"))))
+
+    # -- criteria and units ------------------------------------------------------------------------
+    @property
+    def minimum(self) -> int:
+        return int(self.checks["min_evidence_per_criterion"])
+
+    def auto_met(self, c: Criterion) -> bool | None:
+        """An `auto` criterion's result from the records, for the rules simple enough to restate here;
+        None for the others (the tests then take the published statement and check every page agrees)."""
+        rule = c.auto.get("rule")
+        contacts = list(self.contacts.values())
+        if rule == "few-methods":
+            need = c.auto.get("min_methods", self.checks["min_methods"])
+            return len({m for e in self.entries.values() for m in e.get("methods") or []}) >= need
+        if rule == "unjustified-contact":
+            return all(str(k.data.get("why") or "").strip() for k in contacts if k.status != "ended")
+        if rule == "missing-consent":
+            keys = ["basis", "recorded"] + (["privacy_notice"] if c.auto.get("require_privacy_notice") else [])
+            return all((k.data.get("consent") or {}).get(key) for k in contacts for key in keys)
+        return None
+
+    def met(self, c: Criterion, published_auto: dict | None = None) -> bool:
+        """Met: enough entries cite it (min_evidence_per_criterion), or for an `auto` criterion, its rule
+        holds over the records. `published_auto` maps criterion refs to what the site says of the rules the
+        oracle does not restate."""
+        if c.auto:
+            got = self.auto_met(c)
+            if got is None:
+                return (published_auto or {})[c.ref]
+            return got
+        return len(c.evidence) >= self.minimum
+
+    def unit_count(self, unit: Unit, published_auto=None) -> tuple[int, int]:
+        return sum(self.met(c, published_auto) for c in unit.criteria), len(unit.criteria)
+
+    def coverage(self, framework: str, published_auto=None) -> tuple[int, int]:
+        """(met, total) over the chosen units of one framework."""
+        met = total = 0
+        for u in self.units.values():
+            if u.framework == framework and u.chosen:
+                m, t = self.unit_count(u, published_auto)
+                met, total = met + m, total + t
+        return met, total
+
+    def chosen_units(self, framework: str) -> list[Unit]:
+        return [u for u in self.units.values() if u.framework == framework and u.chosen]
+
+    # -- credit rules ------------------------------------------------------------------------------
+    def credit_rules(self) -> list[tuple[str, str | None, bool]]:
+        """(kind, group, met) for each credit rule of the qualification: kind is total, mandatory, min or
+        max. Credits above a group's maximum do not count towards the total (SPEC 3.4: per group max)."""
+        rules = self.frameworks[self.qualification].get("rules") or {}
+        units = [u for u in self.units.values() if u.framework == self.qualification]
+        chosen = [u for u in units if u.chosen]
+        credits = lambda us: sum(u.credits or 0 for u in us)   # noqa: E731
+        out, counted, grouped = [], 0, set()
+        for g in rules.get("groups") or []:
+            name = g["group"]
+            grouped.add(name)
+            got = credits([u for u in chosen if u.group == name])
+            if g.get("mandatory"):
+                out.append(("mandatory", name, all(u.chosen for u in units if u.group == name)))
+            if g.get("min") is not None:
+                out.append(("min", name, got >= g["min"]))
+            if g.get("max") is not None:
+                out.append(("max", name, got <= g["max"]))
+                got = min(got, g["max"])
+            counted += got
+        counted += credits([u for u in chosen if u.group not in grouped])
+        if rules.get("min_total") is not None:
+            out.insert(0, ("total", None, counted >= rules["min_total"]))
+        return out
+
+    def chosen_credits(self) -> int:
+        return sum(u.credits or 0 for u in self.chosen_units(self.qualification))
+
+    # -- contacts ----------------------------------------------------------------------------------
+    def next_review(self, contact: Contact) -> dt.date | None:
+        """Last review date, else the date first met, plus review_interval_days; only for current and
+        potential contacts (the others are not reviewed)."""
+        if contact.status not in ("current", "potential"):
+            return None
+        reviews = [as_date(r.get("date")) for r in contact.data.get("reviews") or [] if r.get("date")]
+        base = max(reviews) if reviews else as_date((contact.data.get("met") or {}).get("date"))
+        return base + dt.timedelta(days=int(self.checks["review_interval_days"])) if base else None
+
+    def review_due(self, contact: Contact) -> bool:
+        due = self.next_review(contact)
+        return due is not None and due < self.as_of
+
+    def review_due_finding(self, contact: Contact) -> bool:
+        """The `review-due` gap rule flags current contacts only."""
+        return contact.status == "current" and self.review_due(contact)
+
+    # -- follow-ups --------------------------------------------------------------------------------
+    def action_status(self, a: Action) -> str:
+        if a.done:
+            return "done"
+        return "overdue" if a.due and a.due < self.as_of else "open"
+
+    def actions_by_status(self) -> dict[str, list[Action]]:
+        out = {"overdue": [], "open": [], "done": []}
+        for a in self.actions:
+            out[self.action_status(a)].append(a)
+        return out

@@ -1,0 +1,263 @@
+"""Consistency: every page says what the records say.
+
+Each portfolio (the example, the site fixture and the seeded shapes of tests/portfolio_shapes.py) is built
+through the real CLI; its pages are read back (tests/published.py) and each fact is compared with the same
+fact computed from the raw records by tests/oracle.py, which does not import the generator. A test collects
+every disagreement of its page kind before failing, so a failure shows how much of a page is wrong.
+The number of facts compared is printed at the end of the run.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+import published as pub
+from consistency_builds import CASES, Tally, build, criterion_page
+
+_BUILT: dict = {}
+
+
+@pytest.fixture
+def built(request, tmp_path_factory):
+    case = request.param
+    if case not in _BUILT:
+        _BUILT[case] = build(case, tmp_path_factory.mktemp(case))
+    return _BUILT[case]
+
+
+def cases(fn):
+    return pytest.mark.parametrize("built", CASES, indirect=True)(fn)
+
+
+def norm(base: str, href: str) -> str:
+    return os.path.normpath(str(Path(base).parent / href.split("#")[0]))
+
+
+def unit_links(b, unit) -> dict:
+    """What the unit's page links to: its matrix page and CSV."""
+    rel = b.unit_page[unit.ref]
+    found = {}
+    for href in pub.main(b.page(rel)).links():
+        if "matrix/" in href:
+            found["csv" if href.endswith(".csv") else "html"] = norm(rel, href)
+    return found
+
+
+@cases
+def test_matrix_csv_cells(built):
+    b, o, t = built, built.oracle, Tally()
+    for unit in o.units.values():
+        rel = unit_links(b, unit)["csv"]
+        rows = pub.read_csv(b.site / rel)
+        head = rows[0]
+        cols = {h: i for i, h in enumerate(head)}
+        t.same(f"{rel}: columns", [h for h in head if h.startswith(unit.ref + ":")], [c.ref for c in unit.criteria])
+        entry_col = cols["entry"]
+        got = {r[entry_col]: r for r in rows[1:] if r[entry_col]}
+        cited = {s for c in unit.criteria for s in c.evidence}
+        t.same(f"{rel}: rows", sorted(got), sorted(b.entry_id[s] for s in cited))
+        for stem in cited:
+            row = got.get(b.entry_id[stem])
+            for c in unit.criteria:
+                t.same(f"{rel}: cell {stem} × {c.id}", row[cols[c.ref]] == "x" if row else None, stem in c.evidence)
+        status = [r for r in rows[1:] if not r[entry_col] and "met" in r]
+        t.same(f"{rel}: one status row", len(status), 1)
+        for c in unit.criteria if status else []:
+            t.same(f"{rel}: status of {c.id}", pub.is_met(status[0][cols[c.ref]]), o.met(c, b.published_auto))
+    t.check()
+
+
+@cases
+def test_unit_pages(built):
+    b, o, t = built, built.oracle, Tally()
+    for unit in o.units.values():
+        rel = b.unit_page[unit.ref]
+        doc = b.page(rel)
+        meta = pub.meta(doc)
+        t.same(f"{rel}: criteria met", pub.counts(meta["Criteria met"].words()),
+               [o.unit_count(unit, b.published_auto)])
+        t.same(f"{rel}: chosen", meta["Chosen"].words(), "yes" if unit.chosen else "no")
+        arts = {}
+        for art in pub.main(doc).find_all("article"):
+            arts[art.find("h3").find("a").words()] = art
+        t.same(f"{rel}: criteria listed", list(arts), [c.id for c in unit.criteria])
+        for c in unit.criteria:
+            art = arts.get(c.id)
+            if art is None:
+                continue
+            t.same(f"{rel}: {c.id} met", pub.is_met(pub.status_words(art)[0]), o.met(c, b.published_auto))
+            listed = pub.entry_ids(art.find("ul", class_="evidence") or pub.Node("ul"))
+            t.same(f"{rel}: {c.id} evidence", Counter(listed), b.pub_entries(c.evidence))
+            if not c.auto:
+                n = re.search(r"(\d+) entr(?:y|ies)", art.find("p").words())
+                t.same(f"{rel}: {c.id} count", int(n.group(1)) if n else None, len(c.evidence))
+    t.check()
+
+
+@cases
+def test_criterion_pages(built):
+    b, o, t = built, built.oracle, Tally()
+    for c in o.criteria.values():
+        rel = os.path.normpath(criterion_page(b, c))
+        doc = b.page(rel)
+        t.same(f"{rel}: status", pub.is_met(pub.status_words(pub.meta(doc)["Status"])[0]),
+               o.met(c, b.published_auto))
+        listed = [e for node in pub.heading_sections(doc).get("Evidence", []) for e in pub.entry_ids(node)]
+        t.same(f"{rel}: evidence", Counter(listed), b.pub_entries(c.evidence))
+        if c.auto and o.auto_met(c) is not None:
+            t.same(f"{rel}: automatic rule", b.published_auto[c.ref], o.auto_met(c))
+    t.check()
+
+
+def gap_counts(o, auto) -> dict:
+    """How many findings the records call for, for the rules the oracle restates."""
+    ignore = set(o.checks.get("ignore") or [])
+    unmet = [c for u in o.units.values() if u.chosen for c in u.criteria if not o.met(c, auto)]
+    out = {"unevidenced-criterion": len(unmet),
+           "credit-rules": sum(not ok for _, _, ok in o.credit_rules()),
+           "overdue-action": len(o.actions_by_status()["overdue"]),
+           "review-due": sum(o.review_due_finding(k) for k in o.contacts.values())}
+    return {k: v for k, v in out.items() if k not in ignore}
+
+
+@cases
+def test_dashboard(built):
+    b, o, t = built, built.oracle, Tally()
+    doc = b.page("index.html")
+    sections = pub.heading_sections(doc)
+    progress = " ".join(n.words() for n in sections["Progress"])
+    credits = re.search(r"Credits chosen: (\d+)", progress)
+    t.same("credits chosen", int(credits[1]) if credits else None, o.chosen_credits())
+    rules = re.search(r"Credit rules: \W*(all met|not all met)", progress)
+    t.same("credit rules", rules[1] == "all met" if rules else None, all(ok for _, _, ok in o.credit_rules()))
+    listed = {}
+    for node in sections["Progress"]:
+        for tr in node.find_all("tr"):
+            th = tr.find("th", scope="row")
+            if th is not None:
+                listed[th.words()] = pub.counts(tr.words())
+    for u in o.chosen_units(o.qualification):
+        t.same(f"unit {u.ref} on the dashboard", listed.get(u.ref), [o.unit_count(u, b.published_auto)])
+    for ref, got in listed.items():
+        t.same(f"unit {ref} listed on the dashboard is chosen", o.units[ref].chosen, True)
+        t.same(f"unit {ref} on the dashboard", got, [o.unit_count(o.units[ref], b.published_auto)])
+    overdue = [e for n in sections["Overdue actions"] for li in n.find_all("li") for e in pub.entry_ids(li)]
+    t.same("overdue actions", Counter(overdue),
+           b.pub_entries(a.entry for a in o.actions_by_status()["overdue"]))
+    diary = re.search(r"whole diary \((\d+) entr", " ".join(n.words() for n in sections["Recent entries"]))
+    t.same("entries", int(diary[1]) if diary else None, len(o.entries))
+    gaps = open_gaps(doc)
+    for rule, n in gap_counts(o, b.published_auto).items():
+        if rule != "review-due":
+            t.same(f"open gaps: {rule}", gaps.get(rule, 0), n)
+    t.check()
+
+
+def open_gaps(doc) -> dict:
+    gaps = {}
+    for n in pub.heading_sections(doc)["Open gaps"]:
+        for li in n.find_all("li"):
+            m = re.fullmatch(r"([a-z-]+): (\d+)", li.words())
+            if m:
+                gaps[m[1]] = int(m[2])
+    return gaps
+
+
+def credit_rule_key(label: str):
+    """(kind, group) of a credit rule as the page words it."""
+    group = re.search(r"\bgroup ([A-Za-z0-9]+)", label, re.I)
+    g = group[1] if group else None
+    low = label.lower()
+    kind = ("mandatory" if "mandatory" in low and ("every" in low or "all" in low) else
+            "min" if g and "at least" in low else "max" if g and "at most" in low else
+            "total" if "total" in low else label)
+    return kind, g
+
+
+@cases
+def test_qualification_units(built):
+    b, o, t = built, built.oracle, Tally()
+    for tr in pub.main(b.page("qualification.html")).find_all("tr"):
+        th = tr.find("th", scope="row")
+        if th is None or th.words() not in o.units:
+            continue
+        u = o.units[th.words()]
+        cells = [td.words() for td in tr.find_all("td")]
+        if u.framework == o.qualification:
+            t.same(f"{u.ref} credits", cells[1], str(u.credits) if u.credits is not None else "—")
+            t.same(f"{u.ref} chosen", "not chosen" not in cells[2], u.chosen)
+        want = [o.unit_count(u, b.published_auto)] if u.chosen else []
+        t.same(f"{u.ref} criteria met", pub.counts(cells[-1]), want)
+    t.check()
+
+
+@cases
+def test_contacts_next_review(built):
+    b, o, t = built, built.oracle, Tally()
+    key_of = b.contact_key
+    who = {v: k for k, v in key_of.items()}
+    rows = {}
+    for tr in pub.main(b.page("contacts.html")).find("tbody").find_all("tr"):
+        (href,) = tr.find("th").links()
+        rows[Path(href).stem] = tr.find_all("td")[-1]
+    t.same("contacts listed", sorted(rows), sorted(key_of.values()))
+    for key, cell in rows.items():
+        c = o.contacts[who[key]]
+        t.same(f"contacts.html: next review of {c.id}", cell.dates() or None, [o.next_review(c)] if o.next_review(c) else None)
+        t.same(f"contacts.html: {c.id} overdue", "overdue" in cell.words(), o.review_due(c))
+        meta = pub.meta(b.page(f"contacts/{key}.html"))
+        dd = meta["Next review due"]
+        t.same(f"contact page: next review of {c.id}", dd.dates() or None, [o.next_review(c)] if o.next_review(c) else None)
+        t.same(f"contact page: {c.id} overdue", "overdue" in dd.words(), o.review_due(c))
+        t.same(f"contact page: {c.id} status", meta["Status"].words(), c.status or "—")
+    t.check()
+
+
+@cases
+def test_follow_ups(built):
+    b, o, t = built, built.oracle, Tally()
+    sections = pub.heading_sections(b.page("follow-ups.html"))
+    want = o.actions_by_status()
+    for status, title in (("overdue", "Overdue"), ("open", "Open"), ("done", "Done")):
+        (heading,) = [h for h in sections if h.startswith(title + " (")]
+        t.same(f"{title}: count", int(re.search(r"\((\d+)\)", heading)[1]), len(want[status]))
+        items = [li for n in sections[heading] for li in n.find_all("li")]
+        got = Counter((pub.entry_ids(li)[0], tuple(sorted(li.dates()))) for li in items)
+        t.same(f"{title}: actions", got, Counter((b.entry_id[a.entry], tuple(sorted(d for d in (a.due, a.done) if d)))
+                                                 for a in want[status]))
+        t.same(f"{title}: status words", {w for li in items for w in pub.status_words(li)}, {status} if items else set())
+    t.check()
+
+
+@cases
+def test_portfolio_json(built):
+    b, o, t = built, built.oracle, Tally()
+    data = json.loads((b.site / "portfolio.json").read_text(encoding="utf-8"))
+    auto = b.published_auto
+    for fw in data["frameworks"]:
+        for u in fw["units"]:
+            unit = o.units[u["ref"]]
+            t.same(f"json {u['ref']} chosen", u["chosen"], unit.chosen)
+            t.same(f"json {u['ref']} coverage", (u["coverage"]["met"], u["coverage"]["total"]), o.unit_count(unit, auto))
+            for out in u["outcomes"]:
+                for c in out["criteria"]:
+                    crit = o.criteria[c["ref"]]
+                    t.same(f"json {c['ref']} met", c["met"], o.met(crit, auto))
+                    t.same(f"json {c['ref']} evidence", Counter(c["evidence"]), b.pub_entries(crit.evidence))
+    who = {v: k for k, v in b.contact_key.items()}
+    for c in data["contacts"]:
+        contact = o.contacts[who[c["id"]]]
+        due = o.next_review(contact)
+        t.same(f"json next review of {contact.id}", c["next_review_due"], due.isoformat() if due else None)
+    statuses = Counter(a["status"] for e in data["entries"] for a in e.get("actions") or [])
+    t.same("json action states", statuses, Counter(o.action_status(a) for a in o.actions))
+    rules = Counter(d["rule"] for d in data["diagnostics"])
+    for rule, n in gap_counts(o, auto).items():
+        if rule != "review-due":
+            t.same(f"json findings of {rule}", rules.get(rule, 0), n)
+    t.check()

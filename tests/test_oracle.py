@@ -1,0 +1,90 @@
+"""The yardstick itself: the oracle's facts for a small portfolio worked out by hand, and proof that the
+consistency tests fail when a page says something the records do not."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+import test_consistency as tc
+from consistency_builds import TOTAL, build
+from oracle import Oracle
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "site"
+FORUM, TALK = "2026-01-20-forum-meeting-zara-quill", "2026-02-02-staff-club-talk"
+
+
+def test_oracle_facts_worked_by_hand():
+    """tests/fixtures/site as of 2026-04-30, read by eye: see the fixture's files."""
+    o = Oracle(FIXTURE, dt.date(2026, 4, 30))
+    assert {ref: c.evidence for ref, c in o.criteria.items()} == {
+        "U/1:1.1": [FORUM], "U/1:1.2": [TALK], "U/2:1.1": [FORUM], "U/3:1.1": []}
+    assert [u.ref for u in o.chosen_units("mini")] == ["U/1", "U/2"]
+    assert [o.met(c) for c in o.criteria.values()] == [True, True, True, False]
+    assert o.coverage("mini") == (3, 3)
+    assert o.unit_count(o.units["U/3"]) == (0, 1)
+    # 6 credits: A (U/1, 3) mandatory and at least 3; B (U/2, 3) at most 6; total at least 6
+    assert o.credit_rules() == [("total", None, True), ("mandatory", "A", True), ("min", "A", True),
+                                ("max", "B", True)]
+    assert o.chosen_credits() == 6
+    pat, zara = o.contacts["pat-public"], o.contacts["zara-quill"]
+    assert o.next_review(pat) == dt.date(2025, 8, 30)      # met 2025-06-01, never reviewed, + 90 days
+    assert o.next_review(zara) == dt.date(2026, 6, 30)     # reviewed 2026-04-01 + 90 days
+    assert (o.review_due(pat), o.review_due(zara)) == (True, False)
+    states = o.actions_by_status()
+    assert [(a.entry, a.do) for a in states["done"]] == [(FORUM, "Send Zara our handover format")]
+    assert [(a.entry, a.do) for a in states["overdue"]] == [(FORUM, "Visit Northwind Foods")]
+    assert states["open"] == []
+
+
+def test_oracle_rules_fire_and_do_not(tmp_path):
+    """The oracle's own thresholds, each way: two entries needed; credits one short; a review due tomorrow."""
+    src = tmp_path / "p"
+    shutil.copytree(FIXTURE, src)
+    text = (src / "portfolio.yaml").read_text(encoding="utf-8")
+    text = text.replace("review_interval_days: 90", "review_interval_days: 90\n  min_evidence_per_criterion: 2")
+    (src / "portfolio.yaml").write_text(text.replace("units: [U/1, U/2]", "units: [U/1]"), encoding="utf-8")
+    o = Oracle(src, dt.date(2026, 6, 30))
+    assert [o.met(c) for c in o.criteria.values()] == [False, False, False, False]
+    assert o.credit_rules() == [("total", None, False), ("mandatory", "A", True), ("min", "A", True),
+                                ("max", "B", True)]
+    assert o.review_due(o.contacts["zara-quill"]) is False   # due on 2026-06-30 itself: not yet overdue
+    assert Oracle(src, dt.date(2026, 7, 1)).review_due(o.contacts["zara-quill"]) is True
+
+
+@pytest.fixture(scope="module")
+def fixture_build(tmp_path_factory):
+    return build("site-fixture", tmp_path_factory.mktemp("tamper-src"))
+
+
+def tampered(built, tmp_path, page: str, old: str, new: str):
+    """A copy of the built site with one page's text changed."""
+    site = tmp_path / "site"
+    shutil.copytree(built.site, site)
+    path = site / page
+    text = path.read_text(encoding="utf-8-sig" if page.endswith(".csv") else "utf-8")
+    assert old in text, f"{page} no longer holds {old!r}: update this test's tampering"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return dataclasses.replace(built, site=site, pages={})
+
+
+@pytest.mark.parametrize("check, page, old, new, what", [
+    (tc.test_matrix_csv_cells, "matrix/u-1.csv", "Foods\",x,", "Foods\",,", "cell"),
+    (tc.test_unit_pages, "units/u-1.html", "1 entry", "2 entries", "count"),
+    (tc.test_criterion_pages, "units/u-1/1-1.html", "Met</span>", "Gap</span>", "status"),
+    (tc.test_contacts_next_review, "contacts.html", 'datetime="2026-06-30"', 'datetime="2026-07-01"', "next review"),
+    (tc.test_follow_ups, "follow-ups.html", "Overdue (1)", "Overdue (0)", "count"),
+    (tc.test_portfolio_json, "portfolio.json", '"status":"overdue"', '"status":"open"', "action states"),
+    (tc.test_qualification_units, "qualification.html", "<td>3</td>", "<td>4</td>", "credits"),
+])
+def test_a_page_that_disagrees_is_caught(fixture_build, tmp_path, check, page, old, new, what):
+    """Each reader fails when its page states something else than the records."""
+    before = TOTAL.copy()   # these deliberate disagreements stay out of the run's tally
+    check(fixture_build)   # the honest site passes
+    with pytest.raises(AssertionError, match=what):
+        check(tampered(fixture_build, tmp_path, page, old, new))
+    TOTAL.clear()
+    TOTAL.update(before)
