@@ -192,7 +192,8 @@ def _run(args) -> int:
         except (OSError, OverflowError) as exc:   # e.g. the port is taken
             reason = getattr(exc, "strerror", None) or str(exc)
             print(f"portfolio: error: cannot serve on port {args.port}: {reason}\n"
-                  "  hint: choose another port with --port N (0 picks a free one)", file=sys.stderr)
+                  "  hint: choose another port: make serve ARGS=\"--port N\" (or portfolio serve --port N; "
+                  "--port 0 picks a free one)", file=sys.stderr)
             return 2
     as_of = args.as_of or dt.date.today()
     cache = _cache(args)
@@ -222,9 +223,9 @@ def _new(args) -> int:
     from .new import Exists, create
     try:
         path = create(args.source, args.kind, args.title, args.date)
-    except Exists as exc:
+    except Exists as exc:   # a usage error like any other: the command asked for a name that is taken
         print(f"portfolio: error: {exc}", file=sys.stderr)
-        return 1
+        return 2
     print(path)
     return 0
 

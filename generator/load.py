@@ -181,11 +181,35 @@ def _decode(raw: bytes, rel: str, sid: str, diagnostics: list) -> str | None:
         return None
 
 
+def _indenting_tab(text: str, mark) -> tuple[int, int] | None:
+    """(line, column) of a tab in the indentation of the line YAML failed on, or of the line before (a
+    tab-indented key is reported at the line after it): the parser's own message rarely says "tab". Lines
+    further up are left alone: a tab inside a block of text there is content, not the cause."""
+    if mark is None:
+        return None
+    lines = text.split("\n")
+    for index in range(max(0, mark.line - 1), min(mark.line + 1, len(lines))):
+        line = lines[index]
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent:
+            return index + 1, indent.index("\t") + 1
+    if mark.buffer and 0 <= mark.pointer < len(mark.buffer) and mark.buffer[mark.pointer] == "\t":
+        return mark.line + 1, mark.column + 1
+    return None
+
+
 def parse_yaml(text: str, source: Source, diagnostics: list, line_offset: int = 0):
     """Parse one YAML document into `source.data`; report syntax errors with their position."""
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
+        tab = _indenting_tab(text, exc.problem_mark)
+        if tab is not None:   # PyYAML's words for it vary ("cannot start any token", "violates indentation")
+            diagnostics.append(finding("yaml-syntax", source.file, (tab[0] + line_offset, tab[1]),
+                                       "tab character: YAML indents with spaces", subject=source.id,
+                                       hint="replace the tab with spaces (editors can insert spaces when Tab is "
+                                            "pressed)"))
+            return
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1 + line_offset, mark.column + 1) if mark else (1 + line_offset, 1)
         problem = exc.problem or exc.context or "invalid YAML"
