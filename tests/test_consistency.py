@@ -261,3 +261,34 @@ def test_portfolio_json(built):
         if rule != "review-due":
             t.same(f"json findings of {rule}", rules.get(rule, 0), n)
     t.check()
+
+
+# -- the contradictions issue 10 found, each its own test --------------------------------------------
+
+@cases
+def test_matrix_html_cells(built):
+    """Each matrix grid marks exactly the criteria each entry cites (issue 10: every cell showed ●)."""
+    b, o, t = built, built.oracle, Tally()
+    for unit in o.units.values():
+        rel = unit_links(b, unit)["html"]
+        body = pub.main(b.page(rel))
+        table = body.find("table", class_="matrix")
+        cited = {s for c in unit.criteria for s in c.evidence}
+        t.same(f"{rel}: has a grid", table is not None, bool(cited))
+        if table is None:
+            continue
+        cols = [th.words() for th in table.find("thead").find_all("th")][1:]
+        t.same(f"{rel}: columns", cols, [c.id for c in unit.criteria])
+        rows = {}
+        for tr in table.find("tbody").find_all("tr"):
+            (eid,) = pub.entry_ids(tr.find("th"))
+            rows[eid] = [("●" in td.text or "evidences" in td.words()) for td in tr.find_all("td")]
+        t.same(f"{rel}: rows", sorted(rows), sorted(b.entry_id[s] for s in cited))
+        for stem in cited:
+            marks = rows.get(b.entry_id[stem], [])
+            for i, c in enumerate(unit.criteria):
+                t.same(f"{rel}: cell {stem} × {c.id}", marks[i] if i < len(marks) else None, stem in c.evidence)
+        foot = table.find("tfoot").find_all("td")
+        for c, td in zip(unit.criteria, foot):
+            t.same(f"{rel}: status of {c.id}", pub.is_met(pub.status_words(td)[0]), o.met(c, b.published_auto))
+    t.check()
