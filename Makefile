@@ -5,18 +5,32 @@ BIN    := $(VENV)/bin
 SOURCE ?= .
 OUT    ?= site
 ARGS   ?=
+PIP    := $(BIN)/python -m pip --quiet --disable-pip-version-check
 
-.PHONY: build check test clean setup serve new-entry new-contact export bench screenshots docs
+# Installs come from the lock files, so a fresh clone gets the versions the suite passed on:
+# requirements.lock (what `portfolio` needs) and requirements-test.lock (that and the test tools).
+# pyproject.toml keeps the ranges the generator supports; `make lock` re-pins after changing them, and
+# `make test-latest` runs the suite on the newest releases those ranges allow.
+LOCK      := requirements.lock
+TEST_LOCK := requirements-test.lock
+PIP_PIN   := pip==26.3
+UV_PIN    := uv==0.13.8
+UV_COMPILE = $(BIN)/python -m uv pip compile pyproject.toml --quiet --universal --python-version 3.11 \
+             --custom-compile-command 'make lock'
 
-# The venv is (re)installed only when pyproject.toml changes: the stamp files remember.
-$(VENV)/.installed: pyproject.toml
+.PHONY: build check test test-latest lock lock-upgrade sync-example clean setup serve new-entry new-contact \
+        export bench screenshots docs
+
+# The venv is (re)installed only when pyproject.toml or a lock file changes: the stamp files remember.
+$(VENV)/.installed: pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	$(PIP) install '$(PIP_PIN)'
+	$(PIP) install -r $(LOCK)
+	$(PIP) install --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+$(VENV)/.installed-test: $(VENV)/.installed $(TEST_LOCK)
+	$(PIP) install -r $(TEST_LOCK)
 	touch $@
 
 setup: $(VENV)/.installed
@@ -30,9 +44,38 @@ check:
 	@$(MAKE) --no-print-directory -s setup >&2
 	@$(BIN)/portfolio check --source $(SOURCE) $(ARGS)
 
+# pyproject.toml adds -rs: the reasons of skipped tests are printed at the end.
 test: $(VENV)/.installed-test
 	bash tools/ensure-chromium.sh
 	$(BIN)/python -m pytest $(ARGS)
+
+# The suite on the newest releases that pyproject.toml allows, in a venv of its own (made afresh each time).
+test-latest:
+	rm -rf $(VENV)-latest
+	$(PYTHON) -m venv $(VENV)-latest
+	$(VENV)-latest/bin/python -m pip --quiet --disable-pip-version-check install --upgrade pip
+	$(VENV)-latest/bin/python -m pip --quiet --disable-pip-version-check install --upgrade --upgrade-strategy eager -e '.[test]'
+	bash tools/ensure-chromium.sh
+	$(VENV)-latest/bin/python -m pip list --format freeze --disable-pip-version-check
+	$(VENV)-latest/bin/python -m pytest $(ARGS)
+
+# Re-pin after changing the dependencies in pyproject.toml: versions already pinned are kept where they
+# still fit (`make lock-upgrade` moves every pin to the newest release). Commit both lock files.
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) install '$(UV_PIN)'
+	$(UV_COMPILE) --extra test -o $(TEST_LOCK) $(UV_FLAGS)
+	$(UV_COMPILE) -c $(TEST_LOCK) -o $(LOCK) $(UV_FLAGS)
+
+lock-upgrade:
+	$(MAKE) lock UV_FLAGS=--upgrade
+
+# After changing the example at the root, copy it to the suite's copy (tests/test_example_copy.py checks it).
+sync-example:
+	rm -rf tests/fixtures/example
+	mkdir -p tests/fixtures/example
+	for f in portfolio.yaml contacts entries evidence assessments iqa; do \
+	  if [ -e "$$f" ]; then cp -R "$$f" tests/fixtures/example/; fi; done
 
 serve: $(VENV)/.installed
 	$(BIN)/portfolio serve --source $(SOURCE) $(ARGS)
@@ -66,4 +109,4 @@ docs: $(VENV)/.installed
 	$(BIN)/python -m generator.docs
 
 clean:
-	rm -rf $(OUT) .cache .pytest_cache
+	rm -rf $(OUT) .cache .pytest_cache $(VENV)-latest

@@ -30,7 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
-from .load import KINDS, Sources, load_file, record_files, sources_of
+from .load import KINDS, Sources, load_file, record_files, record_name, sources_of
 from .write import intact
 from . import validate as validate_stage
 
@@ -169,7 +169,7 @@ class Cache:
         misses = []
         stats: dict[str, tuple] = {}
         for kind, path in found:
-            rel = path.relative_to(root).as_posix()
+            rel = record_name(path, root)
             hit = self.files.get(rel)
             digest = None
             try:
@@ -198,7 +198,7 @@ class Cache:
         by_kind: dict[str, list] = {kind: [] for kind in KINDS}
         valid = set()
         for kind, path in found:
-            _, _, source, diags, ok = results[path.relative_to(root).as_posix()]
+            _, _, source, diags, ok = results[record_name(path, root)]
             by_kind[kind].append(source)
             diagnostics.extend(diags)
             if ok:

@@ -11,11 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from . import shipped
 from .diagnostics import Diagnostic
 from .registry import finding
 
@@ -278,8 +280,19 @@ def split_front_matter(text: str, source: Source, diagnostics: list) -> tuple[st
     return None
 
 
+def record_name(path: Path, root: Path) -> str:
+    """A record file's name in findings, the cache and the site: its path relative to the portfolio, POSIX
+    style. A shipped framework the portfolio does not override is named where a copy would sit
+    (criteria/NAME.yaml): never by where the package is installed, which would differ between machines
+    and publish a home folder's path."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return f"criteria/{path.name}"
+
+
 def load_file(path: Path, root: Path, kind: str, diagnostics: list) -> Source:
-    rel = path.relative_to(root).as_posix()
+    rel = record_name(path, root)
     sid = path.name[:-3] if kind == "entry" else path.stem
     raw = path.read_bytes()
     source = Source(kind=kind, file=rel, id=sid, digest=hashlib.sha256(raw).hexdigest())
@@ -340,6 +353,8 @@ def record_files(root: Path, diagnostics: list | None = None) -> list[tuple[str,
                                    "run the command from your portfolio folder or pass --source DIR"))
     for folder, suffix, kind in RECORD_FOLDERS:
         base = root / folder
+        if folder == "criteria":
+            out += _shipped_frameworks(root)
         if not base.is_dir():
             continue
         for p in sorted(base.iterdir()):
@@ -357,6 +372,41 @@ def record_files(root: Path, diagnostics: list | None = None) -> list[tuple[str,
                                            f"{rel} is not read: {kind} files in {folder}/ end in '{suffix}'",
                                            subject=p.stem, hint=f"rename it to {p.stem}{suffix}"))
     return out
+
+
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def _shipped_frameworks(root: Path) -> list[tuple[str, Path]]:
+    """The shipped frameworks that portfolio.yaml names and the portfolio's own criteria/ does not
+    override by file name. Only the named ones are read: a portfolio that brings its own framework pays
+    nothing for the shipped ones."""
+    mine = root / "criteria"
+    return [("framework", shipped.criteria() / f"{fid}.yaml") for fid in _named_frameworks(root / "portfolio.yaml")
+            if _PLAIN_NAME.fullmatch(fid) and not (mine / f"{fid}.yaml").exists()
+            and (shipped.criteria() / f"{fid}.yaml").is_file()]
+
+
+def _named_frameworks(portfolio: Path) -> list[str]:
+    """The framework ids portfolio.yaml names (qualification.framework, frameworks), read leniently: the
+    document is only composed (aliases are not expanded), and one that does not parse names none (its
+    errors are reported when it is loaded)."""
+    try:
+        root = yaml.compose(portfolio.read_bytes(), Loader=_Loader)
+    except (OSError, ValueError, RecursionError, yaml.YAMLError):
+        return []
+
+    def get(node, key):
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                if isinstance(k, yaml.ScalarNode) and k.value == key:
+                    return v
+        return None
+
+    named = [get(get(root, "qualification"), "framework")]
+    listed = get(root, "frameworks")
+    named += listed.value if isinstance(listed, yaml.SequenceNode) else []
+    return list(dict.fromkeys(n.value for n in named if isinstance(n, yaml.ScalarNode) and n.value))
 
 
 def _not_a_file(p: Path) -> str | None:

@@ -172,9 +172,14 @@ validation_rule("unknown-goal", "a reference to a goal id not defined in portfol
 validation_rule("unknown-network", "a reference to a network id not defined in portfolio.yaml networks",
                 "use the id of a network in portfolio.yaml",
                 why="Examiners look for the networks the learner has identified and how they were used (000, Examiner Marking Points).")
-validation_rule("unknown-framework", "a framework id with no file in criteria/",
-                "use the name of a file in criteria/ without .yaml",
+validation_rule("unknown-framework", "a framework id with no file in criteria/ (the portfolio's or the shipped ones)",
+                "use the name of a file in criteria/ without .yaml (docs/records.md lists the shipped frameworks)",
                 why="Without its framework the portfolio has no criteria to evidence (003, Learning outcomes and assessment criteria).")
+validation_rule("unknown-theme", "site.theme names a folder that does not exist",
+                "give the path of your theme folder relative to portfolio.yaml, e.g. themes/mine, or remove "
+                "the key to use the default theme",
+                why="The candidate produces \"a portfolio of evidence\" for the assessor (003, Assessment); a site silently built "
+                "without the theme the learner chose is not the portfolio they meant to submit.")
 validation_rule("duplicate-id", "two records of the same kind share an id (goals, networks, units, criteria)",
                 "give each record its own id",
                 why="References must lead to exactly one record, or evidence is attributed to the wrong goal, network or criterion, and assessors cannot \"track achievements ... through the learning outcomes and assessment criteria\" (003, Support for Candidates).")

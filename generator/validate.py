@@ -17,6 +17,7 @@ import fastjsonschema
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
+from . import shipped
 from .load import Sources, Source
 from .registry import finding
 
@@ -312,11 +313,12 @@ def check_portfolio(source: Source, refs: References, diagnostics):
     data = source.data
     qual = data.get("qualification") if isinstance(data.get("qualification"), dict) else {}
     fw = qual.get("framework")
+    known = sorted({*refs.frameworks, *shipped.framework_ids()})   # the shipped ones are read only when named
     if isinstance(fw, str) and fw not in refs.frameworks and fw not in refs.unreadable:
-        _unknown("unknown-framework", source, ("qualification", "framework"), "framework", fw, refs.frameworks, diagnostics)
+        _unknown("unknown-framework", source, ("qualification", "framework"), "framework", fw, known, diagnostics)
     for i, fid in _ref_list(data, "frameworks"):
         if fid not in refs.frameworks and fid not in refs.unreadable:
-            _unknown("unknown-framework", source, ("frameworks", i), "framework", fid, refs.frameworks, diagnostics)
+            _unknown("unknown-framework", source, ("frameworks", i), "framework", fid, known, diagnostics)
     if refs.qualification in refs.frameworks:
         qual_units = [u["ref"] for u in _units(refs.frameworks[refs.qualification].data)]
         for i, ref in _ref_list(qual, "units"):
@@ -324,6 +326,7 @@ def check_portfolio(source: Source, refs: References, diagnostics):
                 diagnostics.append(finding("unknown-unit", source.file, source.value_at(("qualification", "units", i)),
                                            f"no unit '{_clip(ref)}' in {refs.qualification}{did_you_mean(ref, qual_units)}",
                                            subject=ref))
+    _check_theme(source, refs.root, diagnostics)
     for key, what in (("networks", "network"), ("goals", "goal")):
         items = data.get(key) if isinstance(data.get(key), list) else []
         _duplicates(source, list(enumerate(items)), "id", what, diagnostics, (key,))
@@ -332,6 +335,15 @@ def check_portfolio(source: Source, refs: References, diagnostics):
         for gi, gid in _ref_list(area, "goals"):
             if gid not in refs.goals:
                 _unknown("unknown-goal", source, ("self_assessment", "areas", ai, "goals", gi), "goal", gid, refs.goals, diagnostics)
+
+
+def _check_theme(source: Source, root, diagnostics):
+    """site.theme must name a folder: a missing theme would silently publish the default look."""
+    site = source.data.get("site") if isinstance(source.data.get("site"), dict) else {}
+    theme = site.get("theme")
+    if isinstance(theme, str) and theme and root is not None and not (Path(root) / theme).is_dir():
+        diagnostics.append(finding("unknown-theme", source.file, source.pos(("site", "theme")),
+                                   f"site.theme: no folder '{_clip(theme)}' next to portfolio.yaml", subject=theme))
 
 
 def check_contact(source: Source, refs: References, diagnostics):

@@ -2,13 +2,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[1]   # the code, tools and docs; never the records at the root
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# The example portfolio the suite tests: a copy of the records at the repository root, which are the
+# learner's (a fork replaces them: `portfolio init`), so the suite never reads them. It holds records only:
+# the default theme and the frameworks come from the generator (see generator/shipped.py).
+EXAMPLE = FIXTURES / "example"
 AS_OF = dt.date(2026, 4, 30)
 
 
@@ -36,11 +42,19 @@ def built_site(site_source, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def example_site(tmp_path_factory) -> Path:
-    """The example portfolio at the repository root built as of 2026-09-30; skipped (with the first
+def example_source(tmp_path_factory) -> Path:
+    """A private copy of tests/fixtures/example, outside any git repository (so no entry history)."""
+    dst = tmp_path_factory.mktemp("example-src") / "portfolio"
+    shutil.copytree(EXAMPLE, dst)
+    return dst
+
+
+@pytest.fixture(scope="session")
+def example_site(example_source, tmp_path_factory) -> Path:
+    """The example portfolio (tests/fixtures/example) built as of 2026-09-30; skipped (with the first
     error) while the example itself has errors."""
     out = tmp_path_factory.mktemp("example") / "site"
-    result = build_site(REPO, out, dt.date(2026, 9, 30))
+    result = build_site(example_source, out, dt.date(2026, 9, 30))
     if not result.published:
         errors = [d for d in result.diagnostics if d.severity == "error"]
         pytest.skip(f"the example portfolio does not build ({len(errors)} errors, first: "
@@ -55,3 +69,45 @@ def pytest_terminal_summary(terminalreporter):
     if builds is not None and builds.TOTAL["compared"]:
         terminalreporter.write_line(f"consistency: {builds.TOTAL['compared']} page facts compared with the records "
                                     f"(tests/oracle.py), {builds.TOTAL['wrong']} disagreed")
+
+
+# -- tests never write into the repository ------------------------------------------------------------
+# The paths in the working tree (less the venvs and caches of Python and pytest) before the session and
+# after it: a test that creates or deletes anything in the repository fails the run, naming the paths.
+# Only creations and deletions count, so editing a file while the suite runs is not mistaken for a test
+# writing; UPDATE_GOLDEN=1 (which rewrites tests/golden on purpose) turns the check off.
+_UNWATCHED = {".git", ".venv", ".venv-latest", "__pycache__", ".pytest_cache", ".hypothesis"}
+
+
+def _repo_state() -> set[str]:
+    state = set()
+    for dirpath, dirnames, filenames in os.walk(REPO):
+        dirnames[:] = [d for d in dirnames if d not in _UNWATCHED and not d.endswith(".egg-info")]
+        state.update((Path(dirpath) / name).relative_to(REPO).as_posix() for name in filenames + dirnames)
+    return state
+
+
+def pytest_sessionstart(session):
+    session.config._repo_state_before = _repo_state()
+
+
+def pytest_collection_finish(session):
+    session.config._sys_path_before = list(sys.path)   # after collection, which adds the tests' folder
+
+
+def pytest_sessionfinish(session, exitstatus):
+    before = getattr(session.config, "_repo_state_before", None)
+    path_before = getattr(session.config, "_sys_path_before", None)
+    if path_before is not None and sys.path != path_before:
+        session.config.get_terminal_writer().line(
+            "\nERROR: the tests left sys.path changed (use monkeypatch.syspath_prepend): "
+            f"{sorted(set(sys.path) ^ set(path_before)) or 'reordered'}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    if before is None or os.environ.get("UPDATE_GOLDEN"):
+        return
+    changed = sorted(before ^ _repo_state())
+    if changed:
+        shown = ", ".join(changed[:10]) + (f" and {len(changed) - 10} more" if len(changed) > 10 else "")
+        session.config.get_terminal_writer().line(
+            f"\nERROR: the tests wrote into the repository (tests must use tmp_path): {shown}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -15,12 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import portfolio_shapes
+from generator import shipped
 import published
 from oracle import Oracle
 
-REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-RECORDS = ("portfolio.yaml", "contacts", "entries", "criteria", "evidence", "assessments", "iqa")
 CASES = ["example", "site-fixture"] + [name for name, _, _ in portfolio_shapes.all_shapes()]
 
 
@@ -71,12 +70,10 @@ class Built:
 def _source(case: str, root: Path) -> tuple[Path, dt.date]:
     src = root / "src"
     if case == "example":
-        src.mkdir()
-        for name in RECORDS:
-            if (REPO / name).is_dir():
-                shutil.copytree(REPO / name, src / name)
-            elif (REPO / name).is_file():
-                shutil.copy2(REPO / name, src / name)
+        # the suite's copy of the example (the root's records are the learner's), with the shipped frameworks
+        # beside it so the oracle reads them as raw files too
+        shutil.copytree(FIXTURES / "example", src)
+        shutil.copytree(shipped.criteria(), src / "criteria", ignore=shutil.ignore_patterns("*.md"))
         return src, dt.date(2026, 9, 30)
     if case == "site-fixture":
         shutil.copytree(FIXTURES / "site", src)

@@ -16,8 +16,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator import shipped
+
 REPO = Path(__file__).resolve().parents[1]
-DATA = REPO / "criteria" / "proqual-l4-nvq-diploma-management.yaml"
+DATA = shipped.criteria() / "proqual-l4-nvq-diploma-management.yaml"   # the shipped framework
 SCHEMA = REPO / "generator" / "schemas" / "framework.schema.json"
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "003_91bdc591f1f65ba7.txt"
 

@@ -184,10 +184,9 @@ def test_a_cache_from_another_generator_or_a_corrupt_one_is_ignored(src, tmp_pat
     assert stale.files == {} and not pipeline.check(src, AS_OF, stale).errors
 
 
-def test_benchmark_smoke(tmp_path, capsys):
+def test_benchmark_smoke(tmp_path, capsys, monkeypatch):
     """The synthetic generator makes a valid portfolio and one tiny benchmark run (ours only) completes."""
-    import sys
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "benchmarks"))   # undone after the test
     import bench
     import synth
     portfolio = synth.generate(tmp_path / "syn", 20, seed=3)

@@ -1,4 +1,4 @@
-"""Whole-site checks on the example portfolio at the repository root: every internal link and anchor
+"""Whole-site checks on the example portfolio (tests/fixtures/example): every internal link and anchor
 resolves, nothing is absolute, the HTML is well formed, and no channel, hidden name or private
 contact id appears anywhere in the output (file names included). Tolerant of the example's
 content — it is skipped, with the reason, while the example has errors — never of the site's."""
@@ -9,12 +9,12 @@ import re
 import pytest
 import yaml
 
-from conftest import REPO
+from conftest import EXAMPLE
 from site_helpers import all_text, check_site, contact_secrets, leaks
 
 
 def _contacts():
-    for f in sorted((REPO / "contacts").glob("*.yaml")):
+    for f in sorted((EXAMPLE / "contacts").glob("*.yaml")):
         data = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
         yield f.stem, data
 
@@ -24,7 +24,7 @@ def test_links_anchors_html(example_site):
 
 
 def test_no_channel_hidden_name_or_private_id_in_any_path_or_byte(example_site):
-    secrets = contact_secrets(REPO)
+    secrets = contact_secrets(EXAMPLE)
     assert leaks(example_site, secrets) == []
 
 

@@ -1,24 +1,41 @@
-"""The Jinja2 environment: a learner's theme overrides any single template of the default theme."""
+"""The Jinja2 environment: a learner's theme overrides any single template of the default theme.
+
+Templates are looked up by name in each theme folder in turn, most specific first (Pelican's habit). A
+template that overrides a default one can still build on it: the default theme is also reachable under
+the prefix `!default/`, so `{% extends "!default/base.html" %}` in a learner's base.html extends the
+shipped base.html rather than itself.
+"""
 from __future__ import annotations
 
 from pathlib import Path
 
 import jinja2
 
+from .. import shipped
 from . import paths
 from .markdown import markdown, shift_headings
 
-DEFAULT_THEME = Path(__file__).resolve().parents[2] / "themes" / "default"
+DEFAULT_PREFIX = "!default"
 
 
 def theme_dirs(model) -> list[Path]:
-    """Theme folders, most specific first: the learner's `site.theme`, then the default."""
-    dirs = []
+    """Theme folders, most specific first: the learner's `site.theme`, then the portfolio's own
+    themes/default/ (it overrides the shipped theme by path), then the shipped default theme. A
+    `site.theme` that is not a folder is left out here: validate reports it as an error."""
+    default = shipped.default_theme().resolve()
+    root = Path(model.root) if model else None
+    candidates = []
     theme = (model.site or {}).get("theme") if model else None
-    if theme:
-        dirs.append((model.root / theme).resolve())
-    dirs.append(DEFAULT_THEME)
-    return dirs
+    if isinstance(theme, str) and theme:
+        candidates.append(root / theme)
+    if root is not None:
+        candidates.append(root / "themes" / "default")
+    dirs = []
+    for d in candidates:
+        d = d.resolve()
+        if d.is_dir() and d != default and d not in dirs:
+            dirs.append(d)
+    return dirs + [default]
 
 
 def relative(target: str, page: str) -> str:
@@ -79,7 +96,8 @@ def _make(dirs: list[Path], bytecode_dir: Path | None) -> jinja2.Environment:
             bytecode = None   # a read-only cache folder: compile as usual
     env = jinja2.Environment(
         bytecode_cache=bytecode,
-        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d / "templates")) for d in dirs]),
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d / "templates")) for d in dirs] + [
+            jinja2.PrefixLoader({DEFAULT_PREFIX: jinja2.FileSystemLoader(str(dirs[-1] / "templates"))})]),
         autoescape=True,
         undefined=Undefined,
         trim_blocks=True,
