@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[1]   # the CI files, not the records
 
 
 def test_workflow_checks_with_github_annotations_on_push_and_pull_request():
@@ -15,7 +15,9 @@ def test_workflow_checks_with_github_annotations_on_push_and_pull_request():
     steps = wf["jobs"]["check"]["steps"]
     assert steps[0]["uses"].startswith("actions/checkout@")
     assert steps[1]["uses"].startswith("actions/setup-python@") and steps[1]["with"]["python-version"] == "3.11"
-    assert steps[-1]["run"] == 'make check ARGS="--format github"'
+    runs = [s["run"] for s in steps if "run" in s]
+    assert runs == ['make check ARGS="--format github"', "make build"]   # tests/test_release.py runs them
+    assert steps[-1]["uses"].startswith("actions/upload-artifact@") and steps[-1]["with"]["path"] == "site/"
 
 
 def test_pre_commit_hook_runs_the_check_on_record_changes_only():
