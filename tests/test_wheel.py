@@ -78,6 +78,15 @@ def _clean_env() -> dict:
     return {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
 
 
+def test_every_package_of_the_generator_is_listed_for_the_wheel():
+    """pyproject.toml lists the packages (the data folders are mapped in, so they cannot be discovered):
+    a new subpackage left off the list would be missing from every install but an editable one."""
+    import tomllib
+    listed = set(tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]["packages"])
+    found = {p.parent.relative_to(REPO).as_posix().replace("/", ".") for p in (REPO / "generator").rglob("__init__.py")}
+    assert found - listed == set(), "add these to [tool.setuptools] packages in pyproject.toml"
+
+
 def test_the_wheel_carries_the_default_theme_and_the_frameworks_and_no_records(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for folder, target in (("themes/default", "generator/data/themes/default"), ("criteria", "generator/data/criteria")):

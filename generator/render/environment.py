@@ -16,13 +16,14 @@ from . import paths
 from .markdown import markdown, shift_headings
 
 DEFAULT_PREFIX = "!default"
+DEFAULT_THEME = shipped.default_theme().resolve()   # in the package (a wheel) or the repository (a checkout)
 
 
 def theme_dirs(model) -> list[Path]:
     """Theme folders, most specific first: the learner's `site.theme`, then the portfolio's own
     themes/default/ (it overrides the shipped theme by path), then the shipped default theme. A
     `site.theme` that is not a folder is left out here: validate reports it as an error."""
-    default = shipped.default_theme().resolve()
+    default = DEFAULT_THEME
     root = Path(model.root) if model else None
     candidates = []
     theme = (model.site or {}).get("theme") if model else None
