@@ -1,7 +1,7 @@
-"""Stage 4 — analyse: run every gap rule over the model and apply the learner's settings.
+"""Stage 4 — analyse: decide every fact once (generator/analysis.py) and run every gap rule over the model.
 
-Rules live in `generator/rules/` and register themselves in the one registry. Criteria that
-carry `auto` are evaluated here too, and the result is stored on the criterion for the site.
+Rules live in `generator/rules/` and register themselves in the one registry; they read the same
+`Facts` the pages display (`settings.facts`), so a finding and a page cannot disagree.
 """
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from . import rules as _rules  # noqa: F401  (importing registers every rule)
-from .auto import evaluate_auto
+from .analysis import Analysis, Facts
+from .assessment.rules import state_of
 from .registry import RuleSettings, gap_rules
 
 
@@ -17,61 +18,34 @@ from .registry import RuleSettings, gap_rules
 class Settings:
     as_of: dt.date
     checks: dict
+    model: object = field(default=None, repr=False)
 
     def __getattr__(self, name):
+        if name == "facts":   # made on first use: the facts under exactly these settings
+            self.facts = Facts(self.model, self)
+            return self.facts
         try:
             return self.checks[name]
         except KeyError:
             raise AttributeError(name) from None
 
 
-@dataclass
-class Coverage:
-    units: list = field(default_factory=list)   # per chosen unit: {ref, title, evidenced, total, percent}
-    evidenced: int = 0
-    total: int = 0
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.evidenced / self.total) if self.total else 0
-
-    def as_dict(self) -> dict:
-        return {"evidenced": self.evidenced, "total": self.total, "percent": self.percent,
-                "units": len(self.units), "per_unit": self.units}
-
-
-def is_met(criterion, minimum: int) -> bool:
-    """A criterion counts as evidenced by enough entries, or by its automatic rule."""
-    if criterion.auto_result is not None:
-        return criterion.auto_result.met
-    return len(criterion.evidence) >= minimum
-
-
-def coverage(model, minimum: int) -> Coverage:
-    cov = Coverage()
-    for unit in model.chosen_units:
-        crits = unit.criteria
-        done = sum(1 for c in crits if is_met(c, minimum))
-        cov.units.append({"ref": unit.ref, "title": unit.title, "framework": unit.framework.id,
-                          "evidenced": done, "total": len(crits),
-                          "percent": round(100 * done / len(crits)) if crits else 0})
-        cov.evidenced += done
-        cov.total += len(crits)
-    return cov
-
-
-def analyse(model, as_of: dt.date) -> tuple[list, Coverage]:
-    """Return the gap findings (after `checks.ignore` and `checks.severity`) and the coverage."""
-    settings = Settings(as_of, model.checks)
-    for criterion in model.criteria.values():
-        if criterion.auto:
-            criterion.auto_result = evaluate_auto(criterion.auto, model, settings)
+def analyse(model, as_of: dt.date) -> Analysis:
+    """Every fact about the model, and the gap findings (after `checks.ignore` and `checks.severity`)."""
+    settings = Settings(as_of, model.checks, model)
+    facts = settings.facts
+    analysis = Analysis(as_of, facts)
+    analysis.frameworks = [facts.framework(fw) for fw in model.frameworks]
+    for c in model.criteria.values():   # every auto criterion is evaluated, chosen unit or not
+        facts.criterion(c)
+    analysis.actions = [facts.action(a) for a in model.actions]
+    # the assessment state reads the same facts (an auto criterion met by its rule counts as claimed)
+    state_of(model, facts)
     ignore = set(model.checks.get("ignore") or [])
     severity = model.checks.get("severity") or {}
-    findings = []
     for rule in gap_rules():
         if rule.name in ignore:
             continue
         for d in rule.check(model, RuleSettings(rule, settings)):
-            findings.append(d.with_severity(severity[rule.name]) if rule.name in severity else d)
-    return findings, coverage(model, settings.min_evidence_per_criterion)
+            analysis.findings.append(d.with_severity(severity[rule.name]) if rule.name in severity else d)
+    return analysis

@@ -45,9 +45,11 @@ def summary_line(diagnostics, coverage: dict | None = None, hidden: int = 0) -> 
     c = counts(diagnostics)
     line = f'{_plural(c["error"], "error")}, {_plural(c["warning"], "warning")}, {c["info"]} info'
 
-    if coverage:
-        line += (f"; criteria evidenced {coverage['evidenced']}/{coverage['total']}"
-                 f" ({coverage['percent']}%) across {coverage['units']} units")
+    # each framework's coverage on its own: the qualification's criteria are never added to the marking points'
+    for i, fw in enumerate((coverage or {}).get("frameworks") or ([coverage] if coverage else [])):
+        what = "criteria evidenced" if i == 0 else "and"
+        line += (f"; {what} {fw['evidenced']}/{fw['total']} ({fw['percent']}%) across "
+                 f"{_plural(fw['units'], 'unit')} of {fw.get('framework') or 'the qualification'}")
     if hidden:
         line += f" ({hidden} not shown)"
     return line

@@ -15,7 +15,6 @@ import zipfile
 from pathlib import Path
 
 from . import pipeline
-from .analyse import is_met
 from .csvsafe import csv_bytes
 from .new import slug
 from .render import render_site
@@ -24,21 +23,21 @@ from .failures import reading, writing
 from .outdir import check_output
 
 
-def matrix_rows(model) -> list[list[str]]:
-    """Criteria of the chosen units down, entries across; a cell is 'x' when the entry evidences it."""
-    minimum = model.checks.get("min_evidence_per_criterion", 1)
+def matrix_rows(model, analysis) -> list[list[str]]:
+    """Criteria of the chosen units down, entries across; a cell is 'x' when the entry evidences it.
+    Every status and count is the analysis's."""
     entries = model.entries
     rows = [["framework", "unit", "unit title", "criterion", "criterion text", "status", "evidence count"]
             + [_public_id(e) for e in entries]]
-    for unit in model.chosen_units:
-        for c in unit.criteria:
-            if c.auto_result is not None:
-                status = "met automatically" if c.auto_result.met else "gap"
-            else:
-                status = "evidenced" if is_met(c, minimum) else "gap"
-            cited = {id(e) for e in c.evidence}
-            rows.append([unit.framework.id, unit.ref, unit.title, c.id, c.text, status, str(len(c.evidence))]
-                        + ["x" if id(e) in cited else "" for e in entries])
+    for fw in analysis.frameworks:
+        for unit in fw.units:
+            for f in unit.criteria:
+                c = f.criterion
+                status = ("met automatically" if f.met else "gap") if f.auto is not None \
+                    else ("evidenced" if f.met else "gap")
+                cited = set(f.evidence)
+                rows.append([fw.framework.id, unit.unit.ref, unit.unit.title, c.id, c.text, status,
+                             str(len(f.evidence))] + ["x" if e in cited else "" for e in entries])
     return rows
 
 
@@ -47,8 +46,8 @@ def _public_id(entry) -> str:
     return getattr(entry, "slug", None) or entry.id
 
 
-def matrix_csv(model) -> bytes:
-    return csv_bytes(matrix_rows(model), bom=True)   # opened by hand in a spreadsheet: the BOM keeps UTF-8
+def matrix_csv(model, analysis) -> bytes:
+    return csv_bytes(matrix_rows(model, analysis), bom=True)   # opened by hand in a spreadsheet: the BOM keeps UTF-8
 
 
 def _add(zf: zipfile.ZipFile, name: str, data: bytes, stamp: tuple) -> None:
@@ -69,9 +68,9 @@ def export(source: Path, out: Path, as_of: dt.date, strict: bool = False, cache=
     if result.model is None or result.failed(strict):
         return result, None
     model = result.model
-    files = dict(render_site(model, result.diagnostics, result.coverage, as_of))   # a dict or (path, bytes) pairs
+    files = dict(render_site(model, result.diagnostics, result.analysis, as_of, result.redactor))
     members: dict[str, bytes] = {f"site/{rel}": data for rel, data in files.items()}
-    for rel, src in site_copies(model).items():
+    for rel, src in site_copies(model, result.redactor).items():
         try:
             members[f"site/{rel}"] = data = Path(src).read_bytes()
         except OSError as exc:
@@ -80,7 +79,7 @@ def export(source: Path, out: Path, as_of: dt.date, strict: bool = False, cache=
             members["evidence/" + rel[len("files/"):]] = data
     if "portfolio.json" in files:
         members["portfolio.json"] = files["portfolio.json"]
-    matrix = matrix_csv(model)
+    matrix = matrix_csv(model, result.analysis)
     members["matrix.csv"] = matrix
 
     target = out / archive_name(model, as_of)

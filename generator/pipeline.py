@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import model as model_stage
-from .analyse import Coverage, analyse
+from .analyse import analyse
+from .analysis import Analysis
 from .diagnostics import Diagnostic
 from .load import Sources, load
 from .render import render_site
@@ -26,8 +27,14 @@ class Result:
     sources: Sources | None = None
     model: object = None
     diagnostics: list = field(default_factory=list)
-    coverage: Coverage | None = None
+    analysis: Analysis | None = None
+    redactor: object = None        # hides unpublished names: for the site's copy of the findings, never templates
     published: bool = False
+
+    @property
+    def coverage(self) -> dict | None:
+        """Coverage as the reporters print it: the qualification's, and each framework's apart."""
+        return self.analysis.summary() if self.analysis is not None else None
 
     @property
     def errors(self) -> list:
@@ -45,13 +52,13 @@ def check(source: Path, as_of: dt.date, cache=None) -> Result:
     else:
         sources = load(Path(source), diagnostics)
         valid = validate(sources, diagnostics)
-    model = model_stage.build(sources, valid, cache.redactions if cache is not None else None)
-    coverage = None
+    model, redactor = model_stage.build(sources, valid, cache.redactions if cache is not None else None)
+    analysis = None
     if model is not None:
-        findings, coverage = analyse(model, as_of)
-        diagnostics.extend(findings)
+        analysis = analyse(model, as_of)
+        diagnostics.extend(analysis.findings)
     diagnostics.sort(key=Diagnostic.sort_key)
-    return Result(sources, model, diagnostics, coverage)
+    return Result(sources, model, diagnostics, analysis, redactor)
 
 
 def build(source: Path, out: Path, as_of: dt.date, strict: bool = False, cache=None, inspect=None) -> Result:
@@ -68,13 +75,13 @@ def build(source: Path, out: Path, as_of: dt.date, strict: bool = False, cache=N
         return result
     try:
         if cache is None:
-            files = render_site(result.model, result.diagnostics, result.coverage, as_of)
-            publish(files, site_copies(result.model), Path(out), Path(source), inspect=inspect)
+            files = render_site(result.model, result.diagnostics, result.analysis, as_of, result.redactor)
+            publish(files, site_copies(result.model, result.redactor), Path(out), Path(source), inspect=inspect)
         else:
             pages = cache.pages(result.model, result.diagnostics, as_of, out, theme_dirs(result.model))
-            files = render_site(result.model, result.diagnostics, result.coverage, as_of, cache=pages,
-                                bodies=cache.bodies)
-            manifest = publish(files, site_copies(result.model), Path(out), Path(source),
+            files = render_site(result.model, result.diagnostics, result.analysis, as_of, result.redactor,
+                                cache=pages, bodies=cache.bodies)
+            manifest = publish(files, site_copies(result.model, result.redactor), Path(out), Path(source),
                                previous=pages.previous, keys=pages.keys, inspect=inspect)
             cache.keep_bodies(result.model)
             cache.published(out, manifest)

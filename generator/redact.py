@@ -227,17 +227,19 @@ def _entry_memo(memo: dict | None, r: Redactor) -> dict:
     return memo["entries"]
 
 
-def redact_model(model, secrets=(), memo: dict | None = None) -> Redactor:
-    """Redact all learner text in the model in place; give each entry its public `slug`. `secrets` are
-    the contacts' channel values: the model never holds them, but a learner may have typed one into text.
+def redact_model(model, people, secrets=(), memo: dict | None = None) -> Redactor:
+    """Redact all learner text in the model in place; give each entry its public `slug`. `people` are the
+    contacts' real names beside their public ones (model.Person, in model.contacts' order: the model itself
+    keeps no real name); `secrets` are the contacts' channel values: the model never holds them, but a
+    learner may have typed one into text.
 
     `memo` (kept by the build cache between runs) holds each entry's redacted text by the entry file's
     digest, valid while the redactor's inputs (names, ids, secrets) are unchanged: scanning every body
     is the largest part of a warm `check`."""
-    hidden = [c for c in model.contacts if not c.published]
+    hidden = [p for p in people if not p.published]
     learner = model.learner or {}
-    keep = [learner.get(k) for k in ("name", "assessor", "iqa")] + [c.name for c in model.contacts if c.published]
-    ids = {c.id: c.key for c in hidden}
+    keep = [learner.get(k) for k in ("name", "assessor", "iqa")] + [p.name for p in people if p.published]
+    ids = {c.id: c.key for c in model.contacts if not c.published}
     r = Redactor(hidden, keep, ids, secrets)
     taken: set = set()
     for e in model.entries:

@@ -204,6 +204,12 @@ class RuleSettings:
     def __getattr__(self, name):
         if name.startswith("_"):
             raise AttributeError(name)
+        if name == "facts" and self._overrides:
+            # an auto rule's parameters (a review interval of its own, say) get facts of their own,
+            # computed by the same functions as the learner's (generator/analysis.py)
+            from .analysis import Facts
+            self.facts = Facts(self.model, self)
+            return self.facts
         if name in self._overrides:
             return self._overrides[name]
         try:

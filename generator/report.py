@@ -52,7 +52,7 @@ def shown(diagnostics, args) -> list:
 
 
 def report(result, args) -> None:
-    coverage = result.coverage.as_dict() if result.coverage else None
+    coverage = result.coverage   # the analysis's figures: the qualification, and each framework apart
     stream = sys.stdout if args.command == "check" or args.format != "text" else sys.stderr
     # asked for by name, a rule's findings are listed one by one, never folded into a count
     group_over = 0 if args.only else _group_over(result)

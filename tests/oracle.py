@@ -184,21 +184,28 @@ class Oracle:
 
     # -- contacts ----------------------------------------------------------------------------------
     def next_review(self, contact: Contact) -> dt.date | None:
-        """Last review date, else the date first met, plus review_interval_days; only for current and
-        potential contacts (the others are not reviewed)."""
+        """Last review date, else the date first met, else the first entry naming the contact, plus
+        review_interval_days; only for current and potential contacts (the others are not reviewed).
+        The first-entry fallback is what `review-due` counts from (issue 10: a contact with entries but no
+        `met` date was flagged while its page said "Next review due —")."""
         if contact.status not in ("current", "potential"):
             return None
         reviews = [as_date(r.get("date")) for r in contact.data.get("reviews") or [] if r.get("date")]
         base = max(reviews) if reviews else as_date((contact.data.get("met") or {}).get("date"))
+        if base is None:
+            dates = [as_date(e.get("date")) for e in self.entries.values() if contact.id in (e.get("contacts") or [])]
+            base = min((d for d in dates if d), default=None)
         return base + dt.timedelta(days=int(self.checks["review_interval_days"])) if base else None
 
     def review_due(self, contact: Contact) -> bool:
+        """Overdue: a current contact past its next review (what `review-due` flags; a potential contact's
+        date is shown but is never overdue, as no rule would act on it)."""
         due = self.next_review(contact)
-        return due is not None and due < self.as_of
+        return contact.status == "current" and due is not None and due < self.as_of
 
     def review_due_finding(self, contact: Contact) -> bool:
         """The `review-due` gap rule flags current contacts only."""
-        return contact.status == "current" and self.review_due(contact)
+        return self.review_due(contact)
 
     # -- follow-ups --------------------------------------------------------------------------------
     def action_status(self, a: Action) -> str:

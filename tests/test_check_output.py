@@ -64,7 +64,7 @@ def test_text_format_golden(folio, name, args):
 
 def test_the_errors_come_last_under_the_summary(folio):
     lines = run(folio).stdout.splitlines()
-    summary = lines.index("1 error, 5 warnings, 5 info; criteria evidenced 3/3 (100%) across 2 units")
+    summary = lines.index("1 error, 5 warnings, 5 info; criteria evidenced 3/3 (100%) across 2 units of mini")
     assert lines[summary + 1:] == ["", "1 error to fix first:", ERROR, "  hint: use the contact's file name without "
                                    ".yaml, or add the contact"]
     assert lines.count(ERROR) == 2                         # once in its file's group, once at the end
@@ -86,7 +86,7 @@ def test_a_rule_over_the_threshold_is_one_line_with_a_count(folio):
 def test_quiet_prints_errors_and_summary_only(folio):
     assert run(folio, "--quiet").stdout.splitlines() == [
         ERROR, "  hint: use the contact's file name without .yaml, or add the contact", "",
-        "1 error, 5 warnings, 5 info; criteria evidenced 3/3 (100%) across 2 units (10 not shown)"]
+        "1 error, 5 warnings, 5 info; criteria evidenced 3/3 (100%) across 2 units of mini (10 not shown)"]
 
 
 def test_only_and_min_severity_filter_every_format_but_not_the_exit_status(folio):

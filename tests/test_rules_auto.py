@@ -17,7 +17,7 @@ def autos(f: Folio, *rules: dict) -> list:
             {"id": f"1.{i}", "text": f"Point {i}", "auto": auto} for i, auto in enumerate(rules, 1)]}]}]}
     result = f.check()
     assert not [d for d in result.diagnostics if d.severity == "error"], result.diagnostics
-    return [result.model.criteria[f"MK:1.{i}"].auto_result for i in range(1, len(rules) + 1)]
+    return [result.analysis.criterion(result.model.criteria[f"MK:1.{i}"]).auto for i in range(1, len(rules) + 1)]
 
 
 def test_gap_rules_as_auto_rules_take_parameters(tmp_path):
@@ -126,4 +126,4 @@ def test_auto_parameters_are_validated_and_never_crash_the_check(tmp_path):
         ("schema", f.line_of(path, "min: 1"), "MK:1.3",
          "rule 'narrow-networks' has no parameter 'min' (it takes no parameters)")]
     crit = result.model.criteria
-    assert [crit[f"MK:1.{i}"].auto_result.met for i in range(1, 5)] == [False, False, False, True]
+    assert [result.analysis.criterion(crit[f"MK:1.{i}"]).auto.met for i in range(1, 5)] == [False, False, False, True]

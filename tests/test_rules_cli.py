@@ -23,7 +23,7 @@ def test_warnings_pass_unless_strict():
     plain = run("--as-of", "2026-04-01")
     assert plain.returncode == 0, plain.stderr
     assert plain.stdout.splitlines()[-1] == \
-        "0 errors, 1 warning, 1 info; criteria evidenced 5/5 (100%) across 4 units"
+        "0 errors, 1 warning, 1 info; criteria evidenced 5/5 (100%) across 4 units of tiny"
     assert "contacts/ann-lee.yaml:1:1: warning[unjustified-contact]: " in plain.stdout
     assert run("--as-of", "2026-04-01", "--strict").returncode == 1
 

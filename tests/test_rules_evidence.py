@@ -9,7 +9,7 @@ from rules_helpers import Folio, brief
 def test_baseline_portfolio_has_no_findings(tmp_path):
     result = Folio(tmp_path).check()
     assert result.diagnostics == []
-    assert result.coverage.as_dict()["percent"] == 100
+    assert result.coverage["percent"] == 100
 
 
 # ---- unevidenced-criterion
@@ -31,7 +31,7 @@ def test_unevidenced_criterion_respects_min_evidence_per_criterion(tmp_path):
     # A/1:1.1 has two entries (the meeting and the email); every other criterion has one
     assert sorted(d.subject for d in found) == ["A/1:1.2", "A/2:1.1", "B/1:1.1", "C/1:1.1"]
     result = f.check()
-    assert result.coverage.evidenced == 1 and result.coverage.total == 5
+    assert result.coverage["evidenced"] == 1 and result.coverage["total"] == 5
 
 
 def test_criteria_of_units_not_chosen_are_not_flagged(tmp_path):
@@ -51,14 +51,18 @@ def test_auto_criterion_is_met_by_its_rule_not_by_entries(tmp_path):
     f.entry("2026-01-10-meeting-ann")["criteria"].append("MK:1.3")
     result = f.check()
     crit = result.model.criteria
-    assert crit["MK:1.1"].auto_result.met is True
-    assert crit["MK:1.2"].auto_result.met is False
+    facts = result.analysis.criterion
+    assert facts(crit["MK:1.1"]).auto.met is True
+    assert facts(crit["MK:1.2"]).auto.met is False
     found = [d for d in result.diagnostics if d.rule == "unevidenced-criterion"]
     assert brief(found) == [("unevidenced-criterion", "criteria/marks.yaml",
                              f.line_of("criteria/marks.yaml", "auto:", after="Four methods"), "MK:1.2")]
     assert "3 networking methods" in found[0].message and "at least 4" in found[0].message
-    # coverage counts the auto result: 5 qualification criteria + MK:1.1 + MK:1.3 of 8
-    assert (result.coverage.evidenced, result.coverage.total) == (7, 8)
+    # coverage counts the auto result, each framework on its own: the qualification's 5 of 5, and
+    # MK:1.1 (by its rule) and MK:1.3 (by its entry) of the 3 marking points — never 7 of 8 mixed
+    assert (result.coverage["evidenced"], result.coverage["total"]) == (5, 5)
+    marks = [fw for fw in result.coverage["frameworks"] if fw["framework"] == "marks"]
+    assert [(fw["evidenced"], fw["total"], fw["units"]) for fw in marks] == [(2, 3, 1)]
     # the portfolio-wide few-methods rule (default 2) is silent: only the criterion's stricter parameter fails
     assert [d for d in result.diagnostics if d.rule == "few-methods"] == []
 

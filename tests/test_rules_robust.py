@@ -16,7 +16,7 @@ def test_a_portfolio_with_only_the_required_sections(tmp_path):
     assert rules == ["credit-rules", "few-methods", "narrow-networks", "no-reflection", "one-sided",
                      "unevidenced-criterion"]
     assert all(d.severity == "warning" for d in result.diagnostics)
-    assert (result.coverage.evidenced, result.coverage.total) == (0, 2)
+    assert (result.coverage["evidenced"], result.coverage["total"]) == (0, 2)
 
 
 def test_empty_lists_and_bare_records(tmp_path):

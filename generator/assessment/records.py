@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..model import Located, date
+from ..model import Located, Origin, date
 from ..registry import finding
 from .hashing import content_hash, is_entry_path
 
@@ -100,13 +100,13 @@ class Records:
 
 def _people(psrc, key, role):
     data = psrc.data.get("assessment") or {}
-    return [Person(psrc, ("assessment", key, i), id=p["id"], name=p["name"], role=role)
+    return [Person(Origin.of(psrc), ("assessment", key, i), id=p["id"], name=p["name"], role=role)
             for i, p in enumerate(data.get(key) or [])]
 
 
 def build(model, sources, valid: set) -> Records:
     """The assessment records of `model` (called by the model stage, after entries are built)."""
-    psrc = model.source
+    psrc = sources.portfolio     # the raw record: the model keeps only positions
     pdata = psrc.data
     assessment = pdata.get("assessment") or {}
     declaration = pdata.get("declaration") or {}
@@ -123,7 +123,7 @@ def build(model, sources, valid: set) -> Records:
     root = Path(model.root)
     for s in (s for s in sources.assessments if s.file in valid):
         d = s.data
-        decision = Decision(s, (), id=s.id, date=date(d["date"]), assessor=assessors.get(d["assessor"]),
+        decision = Decision(Origin.of(s), (), id=s.id, date=date(d["date"]), assessor=assessors.get(d["assessor"]),
                             outcome=d["outcome"], methods=list(d.get("methods") or []),
                             feedback=d.get("feedback") or "", location=d.get("location") or "")
         decision.criteria = [model.criteria[r] for r in d.get("criteria") or [] if r in model.criteria]
@@ -131,7 +131,7 @@ def build(model, sources, valid: set) -> Records:
         reply = d.get("reply") or {}
         decision.reply, decision.reply_date = reply.get("text") or "", date(reply.get("date"))
         decision.evidence = [
-            Judged(s, ("evidence", i), path=ev["path"], sha256=ev["sha256"], current=content_hash(root, ev["path"]),
+            Judged(Origin.of(s), ("evidence", i), path=ev["path"], sha256=ev["sha256"], current=content_hash(root, ev["path"]),
                    entry=entries_by_file.get(ev["path"]) or attached_by.get(ev["path"]))
             for i, ev in enumerate(d.get("evidence") or [])]
         records.decisions.append(decision)
@@ -139,7 +139,7 @@ def build(model, sources, valid: set) -> Records:
     by_id = {x.id: x for x in records.decisions}
     for s in (s for s in sources.iqa if s.file in valid):
         d = s.data
-        sample = Sample(s, (), id=s.id, date=date(d["date"]), iqa=iqas.get(d["iqa"]), stage=d.get("stage") or "",
+        sample = Sample(Origin.of(s), (), id=s.id, date=date(d["date"]), iqa=iqas.get(d["iqa"]), stage=d.get("stage") or "",
                         decisions=[by_id[x] for x in d["sampled"] if x in by_id], outcome=d["outcome"],
                         feedback=d.get("feedback") or "", action=d.get("action") or "", closed=date(d.get("closed")))
         for x in sample.decisions:

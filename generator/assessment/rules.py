@@ -23,13 +23,14 @@ validation_rule("unknown-assessment", "an IQA sample names an assessment record 
                     "(003, Internal Quality Assurance).")
 
 
-def state_of(model):
-    """The assessment state, computed once per model (after the automatic rules have run)."""
+def state_of(model, facts=None):
+    """The assessment state, computed once per model: the analyse stage computes it first, with the
+    analysis's facts (an `auto` criterion met by its rule counts as claimed)."""
     records = model.assessment
     if records is None:
         return None
     if getattr(records, "_state", None) is None:
-        records._state = compute(model)
+        records._state = compute(model, facts)
     return records._state
 
 
@@ -175,7 +176,7 @@ def missing_declaration(model, settings):
         return
     signed = [u.ref for u in model.chosen_units if state.unit(u).signed_off]
     if signed:
-        file, pos = model.at("declaration") if "declaration" in model.source.data else (model.source.file, (1, 1))
+        file, pos = model.at("declaration") if model.source.has(("declaration",)) else (model.source.file, (1, 1))
         yield finding("missing-declaration", file, pos,
                       f"unit{'s' if len(signed) > 1 else ''} {', '.join(signed)} signed off without the "
                       "learner's declaration of authenticity", subject="declaration")

@@ -100,13 +100,14 @@ def assessed(unit) -> bool:
     return unit.chosen and unit.framework.is_qualification
 
 
-def _claimed(criterion) -> bool:
-    if criterion.auto_result is not None and criterion.auto_result.met:
+def _claimed(criterion, facts) -> bool:
+    auto = facts.criterion(criterion).auto if facts is not None else None
+    if auto is not None and auto.met:
         return True
     return bool(criterion.evidence)
 
 
-def compute(model) -> AssessmentState:
+def compute(model, facts=None) -> AssessmentState:
     """The state of every criterion and unit of `model` (automatic rules must have been evaluated)."""
     records = model.assessment
     decisions = records.decisions if records else []
@@ -124,7 +125,7 @@ def compute(model) -> AssessmentState:
         if latest is not None:
             state = "stale" if latest.stale else latest.outcome
         else:
-            state = "claimed" if _claimed(c) else "not-started"
+            state = "claimed" if _claimed(c, facts) else "not-started"
         dates = [e.date for e in c.evidence if e.date]
         criteria[ref] = CriterionState(c, state, latest, decided, bool(latest and latest.samples),
                                        min(dates) if dates else None)

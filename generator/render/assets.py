@@ -7,8 +7,9 @@ from . import paths
 from .environment import theme_dirs
 
 
-def site_copies(model) -> dict[str, Path]:
-    """Site path -> source file. A learner's theme asset replaces the default one at the same path."""
+def site_copies(model, redactor=None) -> dict[str, Path]:
+    """Site path -> source file. A learner's theme asset replaces the default one at the same path;
+    `redactor` cuts hidden names from attachments' file names."""
     copies: dict[str, Path] = {}
     for theme in reversed(theme_dirs(model)):
         static = theme / "static"
@@ -18,5 +19,5 @@ def site_copies(model) -> dict[str, Path]:
                     copies["assets/" + f.relative_to(static).as_posix()] = f
     for entry in model.entries:
         for i, att in enumerate(entry.attachments):
-            copies[paths.attachment(entry, i, att, model.redactor)] = model.root / att.path
+            copies[paths.attachment(entry, i, att, redactor)] = model.root / att.path
     return copies

@@ -55,13 +55,10 @@ def _file_facts(path):
 
 
 class SiteData:
-    def __init__(self, model, findings, coverage, as_of):
-        self.model, self.coverage, self.as_of = model, coverage, as_of
-        redactor = model.redactor
+    def __init__(self, model, findings, analysis, as_of, redactor=None):
+        # the redactor is used here and not kept: it holds the real names templates must never reach
+        self.model, self.analysis, self.as_of = model, analysis, as_of
         self.findings = [public_diagnostic(d, redactor) for d in findings] if redactor else list(findings)
-        self.checks = model.checks
-        self.review_interval = int(model.checks.get("review_interval_days") or 90)
-        self.minimum = int(model.checks.get("min_evidence_per_criterion") or 1)
         self._bodies: dict = {}
         self._history = None
         self._subjects = None
@@ -70,14 +67,6 @@ class SiteData:
         for d in self.findings:
             self.by_rule[d.rule].append(d)
         self.counts = {s: sum(1 for d in self.findings if d.severity == s) for s in ("error", "warning", "info")}
-
-        actions = model.actions
-        self.overdue = [a for a in actions if not a.done and a.due and a.due < as_of]
-        self.open = [a for a in actions if not a.done and not (a.due and a.due < as_of)]
-        self.done = [a for a in actions if a.done]
-        self.open.sort(key=lambda a: (a.due or dt.date.max, a.entry.slug, a.index))
-        self.overdue.sort(key=lambda a: (a.due, a.entry.slug, a.index))
-        self.done.sort(key=lambda a: (a.done, a.entry.slug, a.index), reverse=True)
 
         self._attachments: dict = {}
         for e in model.entries:
@@ -162,54 +151,6 @@ class SiteData:
             for e in m.entries:
                 self._subjects[e.slug] = (paths.entry(e), f"entry of {e.date.isoformat() if e.date else ''}".strip())
         return self._subjects.get(subject) if subject else None
-
-    def action_status(self, action) -> str:
-        if action.done:
-            return "done"
-        return "overdue" if action.due and action.due < self.as_of else "open"
-
-    # -- derived facts ---------------------------------------------------------------------
-    def met(self, criterion) -> bool:
-        if criterion.auto_result is not None:
-            return criterion.auto_result.met
-        return len(criterion.evidence) >= self.minimum
-
-    def unit_coverage(self, unit):
-        crits = unit.criteria
-        done = sum(1 for c in crits if self.met(c))
-        return done, len(crits)
-
-    def next_review(self, contact):
-        return contact.next_review_due(self.review_interval)
-
-    def review_overdue(self, contact) -> bool:
-        due = self.next_review(contact)
-        return bool(due and due < self.as_of)
-
-    def credit_rules(self, framework):
-        """[(label, met, detail)] for the framework's credit rules over the chosen units."""
-        rules = framework.rules
-        chosen = [u for u in framework.units if u.chosen]
-        credits = lambda units: sum(u.credits or 0 for u in units)   # noqa: E731
-        out = []
-        if rules.get("min_total") is not None:
-            total = credits(chosen)
-            out.append((f"At least {rules['min_total']} credits in total", total >= rules["min_total"],
-                        f"{total} credits chosen"))
-        for g in rules.get("groups") or []:
-            in_group = [u for u in chosen if u.group == g.get("group")]
-            got = credits(in_group)
-            name = f"Group {g.get('group')}" + (f" ({g['title']})" if g.get("title") else "")
-            if g.get("mandatory"):
-                every = [u for u in framework.units if u.group == g.get("group")]
-                missing = [u.ref for u in every if not u.chosen]
-                out.append((f"{name}: every unit is mandatory", not missing,
-                            "all chosen" if not missing else "missing " + ", ".join(missing)))
-            if g.get("min") is not None:
-                out.append((f"{name}: at least {g['min']} credits", got >= g["min"], f"{got} credits chosen"))
-            if g.get("max") is not None:
-                out.append((f"{name}: at most {g['max']} credits", got <= g["max"], f"{got} credits chosen"))
-        return out
 
     def groups(self, framework):
         """[(group, heading, [units])] in the framework's order."""

@@ -41,26 +41,29 @@ def _auto(result):
 
 
 def model_dict(site) -> dict:
-    m = site.model
+    """The model and the analysis's facts as published: every status, count and date is the analysis's."""
+    m, a = site.model, site.analysis
     learner = {k: m.learner.get(k) for k in ("name", "role", "organisation", "candidate_number", "centre",
                                              "assessor", "iqa") if m.learner.get(k)}
     frameworks = []
     for fw in m.frameworks:
         units = []
         for u in fw.units:
-            done, total = site.unit_coverage(u)
+            uf = a.unit(u)
             units.append({
                 "ref": u.ref, "title": u.title, "level": u.level, "credits": u.credits, "group": u.group,
-                "chosen": u.chosen, "url": paths.unit(u), "coverage": {"met": done, "total": total},
+                "chosen": u.chosen, "url": paths.unit(u), "coverage": {"met": uf.met, "total": uf.total},
                 "outcomes": [{"id": o.id, "text": o.text, "criteria": [{
-                    "ref": c.ref, "id": c.id, "text": c.text, "url": paths.criterion(c), "met": site.met(c),
-                    "evidence": [e.slug for e in c.evidence], "auto": _auto(c.auto_result)}
+                    "ref": c.ref, "id": c.id, "text": c.text, "url": paths.criterion(c), "met": a.criterion(c).met,
+                    "evidence": [e.slug for e in a.criterion(c).evidence], "auto": _auto(a.criterion(c).auto)}
                     for c in o.criteria]} for o in u.outcomes]})
         frameworks.append({"id": fw.id, "title": fw.title, "is_qualification": fw.is_qualification,
                            **{k: fw.data.get(k) for k in ("awarding_body", "number", "level", "valid_from",
                                                            "valid_until") if fw.data.get(k) is not None},
                            "rules": fw.rules,
-                           "credit_rules": [{"rule": r, "met": ok, "detail": d} for r, ok, d in site.credit_rules(fw)],
+                           "coverage": a.framework(fw).as_dict(),
+                           "credit_rules": [{"rule": r.label, "met": r.met, "detail": r.detail}
+                                            for r in a.framework(fw).credit_rules],
                            "units": units})
     contacts = [{
         "id": c.key, "name": c.display_name, "published": c.published, "role": c.role,
@@ -72,8 +75,9 @@ def model_dict(site) -> dict:
                      "decision": r.decision, "note": r.note} for r in c.reviews],
         "notes": c.notes, "networks": [n.id for n in c.networks], "goals": [g.id for g in c.goals],
         "introduced_by": c.introduced_by.key if c.introduced_by else None,
-        "entries": [e.slug for e in c.entries], "last_interaction": _iso(c.last_interaction),
-        "next_review_due": _iso(site.next_review(c)), "url": paths.contact(c)} for c in m.contacts]
+        "entries": [e.slug for e in c.entries], "last_interaction": _iso(a.contact(c).last_interaction),
+        "next_review_due": _iso(a.contact(c).next_review), "review_due": a.contact(c).review_due,
+        "dormant": a.contact(c).dormant, "url": paths.contact(c)} for c in m.contacts]
     entries = []
     for e in m.entries:
         hist = site.history(e)
@@ -82,8 +86,8 @@ def model_dict(site) -> dict:
             "methods": e.methods, "contacts": [c.key for c in e.contacts], "networks": [n.id for n in e.networks],
             "goals": [g.id for g in e.goals], "criteria": [c.ref for c in e.criteria],
             "evidence_types": e.evidence_types, "discussion": e.discussion,
-            "actions": [{"do": a.do, "due": _iso(a.due), "done": _iso(a.done), "outcome": a.outcome,
-                         "status": site.action_status(a)} for a in e.actions],
+            "actions": [{"do": x.do, "due": _iso(x.due), "done": _iso(x.done), "outcome": x.outcome,
+                         "status": a.action(x).status} for x in e.actions],
             "value": {"given": e.value_given, "received": e.value_received},
             "attachments": [{"path": a.path, "caption": a.caption, "size": a.size, "sha256": a.sha256}
                             for a in site.attachments(e)],
@@ -98,7 +102,7 @@ def model_dict(site) -> dict:
         "qualification": m.qualification.id if m.qualification else None,
         "registered": _iso(m.registered),
         "purpose": m.purpose,
-        "coverage": site.coverage.as_dict() if site.coverage else None,
+        "coverage": a.summary(),
         "frameworks": frameworks,
         "networks": [{"id": n.id, "name": n.name, "kind": n.kind, "category": n.category, "status": n.status,
                       **n.data, "contacts": [c.key for c in n.contacts], "entries": [e.slug for e in n.entries]}
@@ -153,7 +157,7 @@ def matrix_csv(unit, rows, site) -> bytes:
     crits = unit.criteria
     table = [["date", "entry", "title"] + [c.ref for c in crits]]
     for e in rows:
-        mine = set(map(id, e.criteria))
-        table.append([_iso(e.date), e.slug, e.title] + ["x" if id(c) in mine else "" for c in crits])
-    table.append(["", "", "met"] + ["yes" if site.met(c) else "no" for c in crits])
+        mine = set(e.criteria)
+        table.append([_iso(e.date), e.slug, e.title] + ["x" if c in mine else "" for c in crits])
+    table.append(["", "", "met"] + ["yes" if site.analysis.criterion(c).met else "no" for c in crits])
     return csv_bytes(table)

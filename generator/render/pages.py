@@ -43,7 +43,7 @@ def _auto(criteria) -> bool:
     return any(c.auto for c in criteria)
 
 
-def pages(model, findings, coverage):
+def pages(model, findings=None, analysis=None):
     yield Page("index.html", "index.html", "Dashboard")
     yield Page("qualification.html", "qualification.html", "Qualification", crumbs=[HOME])
 

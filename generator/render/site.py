@@ -34,22 +34,23 @@ def label(obj) -> str:
     return str(obj)
 
 
-def render_site(model, findings, coverage, as_of, cache=None, bodies=None):
+def render_site(model, findings, analysis, as_of, redactor=None, cache=None, bodies=None):
     """Yield (site path, bytes) for every page, in a stable order, rendering lazily so a large site is
     never held in memory whole. With a `cache` (generator.cache.PageCache), a page whose published
     copy is still right is not rendered: its bytes are None, and write.publish keeps the published
-    file. `bodies` (Markdown source digest -> HTML) saves re-rendering unchanged entry bodies."""
+    file. `bodies` (Markdown source digest -> HTML) saves re-rendering unchanged entry bodies.
+    `analysis` holds every fact the pages display; `redactor` (kept from templates) makes the findings public."""
     from .data import SiteData
 
     folder = getattr(getattr(cache, "cache", None), "folder", None)
     env = environment(theme_dirs(model), folder / "templates" if folder else None)
-    site = SiteData(model, findings, coverage, as_of)
+    site = SiteData(model, findings, analysis, as_of, redactor)
     site.prepare_bodies(bodies if bodies is not None else {})
-    common = {"rules": RULES, "model": model, "site": site, "coverage": coverage, "as_of": as_of,
+    common = {"rules": RULES, "model": model, "site": site, "analysis": analysis, "as_of": as_of,
               "site_title": (model.site or {}).get("title") or f"{model.learner.get('name')} — portfolio",
               "language": (model.site or {}).get("language") or "en"}
     todo = []
-    for page in pages(model, findings, coverage):
+    for page in pages(model, findings, analysis):
         if cache is not None and cache.fresh(page):
             yield page.path, None
         else:

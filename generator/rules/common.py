@@ -13,18 +13,13 @@ def short(text: str, limit: int = 70) -> str:
 
 def unit_ref_pos(model, ref: str):
     """(file, pos) of a unit ref in portfolio.yaml `qualification.units`, else of the key itself."""
-    data = model.source.data if isinstance(model.source.data, dict) else {}
-    qual = data.get("qualification") if isinstance(data.get("qualification"), dict) else {}
-    units = qual.get("units") if isinstance(qual.get("units"), list) else []
-    if ref in units:
-        return model.source.file, model.source.value_at(("qualification", "units", units.index(ref)))
+    if ref in model.unit_refs:
+        return model.source.file, model.source.value_at(("qualification", "units", model.unit_refs.index(ref)))
     return model.at("qualification", "units")
 
 
 def checks_pos(model, key: str):
     """Point a portfolio-wide finding at the learner's own setting when there is one, else line 1."""
-    data = model.source.data if isinstance(model.source.data, dict) else {}
-    checks = data.get("checks") if isinstance(data.get("checks"), dict) else {}
-    if key in checks:
+    if model.source.has(("checks", key)):
         return model.at("checks", key)
     return model.source.file, (1, 1)

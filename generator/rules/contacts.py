@@ -5,10 +5,6 @@ subject is `Contact.key`, because findings reach the published site and portfoli
 """
 from __future__ import annotations
 
-import datetime as dt
-
-from ..model import add_days
-from ..new import slug
 from ..registry import Param, count, finding, gap_rule
 
 
@@ -55,19 +51,6 @@ def unjustified_contact(model, settings):
 
 
 
-def _review_base(c) -> tuple[dt.date | None, str]:
-    """The date a review interval counts from: the last review, else meeting, else first entry."""
-    last = c.last_review
-    if last:
-        return last.date, f"last reviewed on {last.date}"
-    if c.met_date:
-        return c.met_date, f"never reviewed since meeting on {c.met_date}"
-    dates = [e.date for e in c.entries if e.date]
-    if dates:
-        return min(dates), f"never reviewed since the first entry on {min(dates)}"
-    return None, ""
-
-
 @gap_rule(
     "review-due",
     "a current contact not reviewed within `review_interval_days`",
@@ -77,22 +60,18 @@ def _review_base(c) -> tuple[dt.date | None, str]:
         "networking is \"an ongoing process of engagement and review\" (001, Common Misconceptions).",
     params=[count("review_interval_days", 90, "Review interval",
                   "Days after which a current contact's relationship is due for review")],
-    evidence=lambda m, s: [c for c in m.contacts if c.status == "current" and c.last_review
-                           and add_days(c.last_review.date, s.review_interval_days) >= s.as_of])
+    evidence=lambda m, s: [c for c in m.contacts if c.status == "current" and s.facts.contact(c).last_review
+                           and not s.facts.contact(c).review_due])
 def review_due(model, settings):
+    """Counts from the same next-review date the contact's page shows (analysis.ContactFacts)."""
     interval = settings.review_interval_days
     for c in model.contacts:
-        if c.status != "current":
-            continue
-        base, said = _review_base(c)
-        if base is None:
-            continue  # no date to count from: nothing an assessor could call overdue
-        due = add_days(base, interval)
-        if due >= settings.as_of:
+        f = settings.facts.contact(c)
+        if not f.review_due:
             continue
         file, pos = c.at("reviews") if c.reviews else c.at("met") if c.met_date else c.at("status")
         yield finding("review-due", file, pos,
-                      f"review of {c.display_name} due since {due}: {said} "
+                      f"review of {c.display_name} due since {f.next_review}: {f.review_since} "
                       f"(review every {interval} days)", subject=c.key)
 
 
@@ -109,16 +88,13 @@ def review_due(model, settings):
 def dormant_contact(model, settings):
     limit = settings.dormant_after_days
     for c in model.contacts:
-        if c.status != "current":
+        f = settings.facts.contact(c)
+        if not f.dormant:
             continue
-        last = c.last_interaction
-        said = f"last entry on {last}" if last else f"met on {c.met_date} and no entry since"
-        base = last or c.met_date
-        if base is None or (settings.as_of - base).days <= limit:
-            continue
+        said = f"last entry on {f.last_interaction}" if f.last_interaction else f"met on {c.met_date} and no entry since"
         file, pos = c.at("status")
         yield finding("dormant-contact", file, pos,
-                      f"{c.display_name} is current but quiet: {said}, {(settings.as_of - base).days} days "
+                      f"{c.display_name} is current but quiet: {said}, {f.quiet_days} days "
                       f"ago (dormant after {limit})", subject=c.key)
 
 
@@ -134,11 +110,10 @@ def dormant_contact(model, settings):
     severity="info")
 def contact_file_name(model, settings):
     for c in model.contacts:
-        expected = slug(c.name) if c.name.strip() else None
-        if expected is None or c.id == expected:
+        if c.named_as_file:
             continue
-        # the slug spells the name: say it only when the name may be published (findings reach the site)
-        said = f": expected {expected}.yaml" if c.published else ""
+        # the slug spells the name: the model keeps it only when the name may be published (findings reach the site)
+        said = f": expected {c.name_slug}.yaml" if c.name_slug else ""
         file, pos = c.at("name")
         yield finding("contact-file-name", file, pos,
                       f"the file name does not match the name of {c.display_name}{said}", subject=c.key)

@@ -31,12 +31,13 @@ STAGES = {
         "\"neglecting to follow up after initial meetings\" is a named mistake (000, Common Misconceptions).")
 def overdue_action(model, settings):
     for a in model.actions:
-        if a.due is None or a.done is not None or a.due >= settings.as_of:
+        f = settings.facts.action(a)
+        if f.status != "overdue":
             continue
         file, pos = a.at("due")
         yield finding("overdue-action", file, pos,
                       f"action '{short(a.do, 60)}' was due on {a.due} and is not done "
-                      f"({(settings.as_of - a.due).days} days overdue)", subject=a.entry.id)
+                      f"({f.days_overdue} days overdue)", subject=a.entry.id)
 
 
 def _followed_up(entry, model, within: int) -> bool:

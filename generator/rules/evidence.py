@@ -18,29 +18,23 @@ from .common import plural, short, unit_ref_pos
     params=[count("min_evidence_per_criterion", 1, "Minimum evidence per criterion",
                   "Entries each criterion needs before it counts as evidenced")])
 def unevidenced_criterion(model, settings):
-    minimum = settings.min_evidence_per_criterion
+    facts = settings.facts
     for unit in model.chosen_units:
         for crit in unit.criteria:
-            if crit.auto_result is not None:
-                if crit.auto_result.met:
-                    continue
-                reasons = "; ".join(crit.auto_result.reasons) or "the records do not meet it"
-                message = f"{crit.ref} is not met ({crit.auto_result.rule}): {reasons}"
+            f = facts.criterion(crit)
+            if f.met:
+                continue
+            if f.auto is not None:
+                reasons = "; ".join(f.auto.reasons) or "the records do not meet it"
+                message = f"{crit.ref} is not met ({f.auto.rule}): {reasons}"
             else:
-                have = len(crit.evidence)
-                if have >= minimum:
-                    continue
-                message = (f"{crit.ref} has {plural(have, 'entry', 'entries')} of the {minimum} needed: "
+                message = (f"{crit.ref} has {plural(len(f.evidence), 'entry', 'entries')} of the {f.minimum} needed: "
                            f"{short(crit.text)}")
             if unit.framework.is_qualification:
                 file, pos = unit_ref_pos(model, unit.ref)
             else:
                 file, pos = crit.at("auto") if crit.auto else crit.at("id")
             yield finding("unevidenced-criterion", file, pos, message, subject=crit.ref)
-
-
-def _credits(units) -> int:
-    return sum(u.credits or 0 for u in units)
 
 
 @gap_rule(
@@ -52,50 +46,14 @@ def _credits(units) -> int:
         "(003, Certification); the shipped qualification needs 53 credits: all of group A, at least 20 from "
         "group B and at most 16 from group C (003, Qualification Structure).")
 def credit_rules(model, settings):
+    """The rules and their results are the analysis's (the qualification page lists the same ones)."""
     fw = model.qualification
-    if fw is None or not fw.rules:
+    if fw is None:
         return
     file, pos = model.at("qualification", "units")
-    chosen = [u for u in fw.units if u.chosen]
-    counted = 0   # credits above a group's maximum do not count towards the total
-    grouped = set()
-    for g in fw.rules.get("groups") or []:
-        name = g.get("group")
-        grouped.add(name)
-        label = f"group {name}" + (f" ({g['title']})" if g.get("title") else "")
-        members = [u for u in fw.units if u.group == name]
-        picked = [u for u in chosen if u.group == name]
-        got = _credits(picked)
-        if g.get("mandatory"):
-            missing = [u for u in members if not u.chosen]
-            if missing:
-                names = ", ".join(f"{u.ref} ({u.title})" for u in missing)
-                yield finding("credit-rules", file, pos,
-                              f"{label} is mandatory but {plural(len(missing), 'unit is', 'units are')} "
-                              f"not chosen: {names}", subject=f"group {name}")
-        if g.get("min") is not None and got < g["min"]:
-            yield finding("credit-rules", file, pos,
-                          f"{label} gives {got} credits, {g['min'] - got} short of the {g['min']} required",
-                          subject=f"group {name}")
-        if g.get("max") is not None and got > g["max"]:
-            yield finding("credit-rules", file, pos,
-                          f"{label} gives {got} credits, {got - g['max']} over the maximum of {g['max']} "
-                          f"(the extra credits do not count towards the total)", subject=f"group {name}")
-            got = g["max"]
-        counted += got
-    counted += _credits([u for u in chosen if u.group not in grouped])
-    need = fw.rules.get("min_total")
-    if need is not None and counted < need:
-        total = _credits(chosen)
-        extra = f" ({total} chosen, but some exceed a group maximum)" if total != counted else ""
-        yield finding("credit-rules", file, pos,
-                      f"the chosen units give {counted} credits{extra}, {need - counted} short of the "
-                      f"{need} required", subject=fw.id)
-
-
-def _raw(entry, key):
-    data = entry.source.data if isinstance(entry.source.data, dict) else {}
-    return data.get(key)
+    for rule in settings.facts.framework(fw).credit_rules:
+        if not rule.met:
+            yield finding("credit-rules", file, pos, rule.message, subject=rule.subject)
 
 
 @gap_rule(
@@ -107,7 +65,7 @@ def _raw(entry, key):
     severity="info")
 def unmapped_entry(model, settings):
     for e in model.entries:
-        if e.criteria or _raw(e, "criteria"):
+        if e.criteria or e.cited:
             continue  # unknown refs are reported by validation (unknown-criterion)
         file, pos = e.at("title")
         yield finding("unmapped-entry", file, pos, f"'{short(e.title)}' is not mapped to any criterion",
@@ -160,8 +118,7 @@ def outside_qualification_dates(model, settings):
         "chosen units are assessed, so evidence mapped to an unchosen unit silently counts towards nothing.")
 def criterion_unit_not_chosen(model, settings):
     for e in model.entries:
-        refs = _raw(e, "criteria")
-        refs = refs if isinstance(refs, list) else []
+        refs = e.cited
         for crit in e.criteria:
             if crit.unit.chosen:
                 continue

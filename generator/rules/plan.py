@@ -1,7 +1,6 @@
 """Development plan and network rules: SMART goals, goals past their date, breadth of networks."""
 from __future__ import annotations
 
-from ..model import Goal
 from ..registry import finding, gap_rule
 
 SMART_WORDS = {"specific": "specific", "measurable": "measurable", "achievable": "achievable",
@@ -13,11 +12,6 @@ def _active(model, settings) -> list:
     return [n for n in model.networks if n.status in ACTIVE_NETWORK]
 
 
-def missing_smart(goal) -> list:
-    return [part for part in Goal.SMART
-            if not (goal.time_bound if part == "time_bound" else str(getattr(goal, part) or "").strip())]
-
-
 @gap_rule(
     "goal-not-smart",
     "a goal (not dropped) missing a SMART part: specific, measurable, achievable, relevant or time_bound",
@@ -25,12 +19,12 @@ def missing_smart(goal) -> list:
     why="Examiners \"look for evidence that personal work objectives are SMART (Specific, Measurable, "
         "Achievable, Relevant, Time-bound)\" (004, Examiner Marking Points); vague objectives are a named "
         "mistake (004, Common Misconceptions & Mistakes to Avoid).",
-    evidence=lambda m, s: [g for g in m.goals if g.status != "dropped" and not missing_smart(g)])
+    evidence=lambda m, s: [g for g in m.goals if g.status != "dropped" and not s.facts.goal(g).missing_smart])
 def goal_not_smart(model, settings):
     for g in model.goals:
         if g.status == "dropped":
             continue
-        missing = missing_smart(g)
+        missing = settings.facts.goal(g).missing_smart
         if missing:
             file, pos = g.at("id")
             yield finding("goal-not-smart", file, pos,
@@ -49,7 +43,7 @@ def goal_not_smart(model, settings):
         "\"a one-off document rather than a dynamic tool\" (004, Common Misconceptions).")
 def goal_overdue(model, settings):
     for g in model.goals:
-        if g.time_bound is None or g.status in ("achieved", "dropped") or g.time_bound >= settings.as_of:
+        if not settings.facts.goal(g).overdue:
             continue
         file, pos = g.at("time_bound")
         yield finding("goal-overdue", file, pos,
