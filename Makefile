@@ -19,7 +19,7 @@ UV_COMPILE = $(BIN)/python -m uv pip compile pyproject.toml --quiet --universal 
              --custom-compile-command 'make lock'
 
 .PHONY: build check test test-latest lock lock-upgrade sync-example clean setup serve new-entry new-contact \
-        export bench screenshots docs
+        export bench screenshots docs init
 
 # The venv is (re)installed only when pyproject.toml or a lock file changes: the stamp files remember.
 $(VENV)/.installed: pyproject.toml $(LOCK)
@@ -79,6 +79,11 @@ sync-example:
 
 serve: $(VENV)/.installed
 	$(BIN)/portfolio serve --source $(SOURCE) $(ARGS)
+
+# Start your own portfolio: asks for what NAME and ARGS do not say (in a fork it first replaces the example
+# records, after asking). make init NAME="Sam Learner" ARGS="--units J/506/1949,L/506/1953 --registered 2026-01-15"
+init: $(VENV)/.installed
+	$(BIN)/portfolio init $(SOURCE) $(if $(NAME),--name "$(NAME)") $(ARGS)
 
 # make new-entry TITLE="Coffee with Priya"   /   make new-contact NAME="Priya Shah"
 new-entry: $(VENV)/.installed

@@ -77,6 +77,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("title", help="the entry's title, or the contact's name (it names the file)")
     p.add_argument("--source", type=Path, default=Path("."), help="the portfolio folder (default: current folder)")
     p.add_argument("--date", type=_date, default=None, help="the entry's date (default: today)")
+    _init_parser(sub)
     p = sub.add_parser("export", help="write the portfolio as one archive (site, portfolio.json, evidence, matrix.csv)")
     _common(p)
     p.add_argument("--out", type=Path, default=None, help="folder for the archive (default: SOURCE/export)")
@@ -171,6 +172,8 @@ def main(argv=None) -> int:
 
 
 def _run(args) -> int:
+    if args.command == "init":   # its folder may not exist yet: init makes it
+        return _init(args)
     if not args.source.is_dir():
         what = "is a file, not a folder" if args.source.exists() else "does not exist"
         print(f"portfolio: error: source folder '{args.source}' {what}", file=sys.stderr)
@@ -217,6 +220,50 @@ def _run(args) -> int:
         return 0
     except KeyboardInterrupt:
         return 130
+
+
+def _init_parser(sub) -> None:
+    p = sub.add_parser("init", help="start a new learner's portfolio (in a fork: replace the example records)")
+    p.add_argument("dir", nargs="?", type=Path, default=Path("."), help="the portfolio folder (default: current)")
+    p.add_argument("--name", default=None, help="the learner's name")
+    p.add_argument("--framework", default=None, help="the qualification's criteria file, without .yaml "
+                   "(default: proqual-l4-nvq-diploma-management)")
+    p.add_argument("--units", default=None, metavar="REF[,REF]",
+                   help="the units chosen, e.g. J/506/1949,L/506/1953 (default: the mandatory units)")
+    p.add_argument("--registered", type=_date, default=None, metavar="DATE", help="registration date (YYYY-MM-DD)")
+    p.add_argument("--role", default=None, help="the learner's job title")
+    p.add_argument("--organisation", default=None, help="the learner's employer")
+    p.add_argument("--force", action="store_true", help="replace existing records without asking")
+
+
+def _init(args) -> int:
+    from . import init
+    a = init.Answers(args.name, args.framework, None if args.units is None else
+                     [u.strip() for u in args.units.split(",") if u.strip()], args.registered, args.role,
+                     args.organisation)
+    tty = sys.stdin.isatty()
+    try:
+        if tty:
+            init.ask_missing(a, args.dir, input)
+        p = init.plan(args.dir, a)
+        if p.remove and not args.force:
+            listed = ", ".join(init._describe(path) for path in p.remove)
+            if not tty:
+                raise init.Refused(f"{args.dir} already holds records ({listed}); init replaces them only when "
+                                   "you say so: run it again with --force (make init ARGS=--force), or in an "
+                                   "empty folder")
+            if input(f"This removes {listed} and writes a new portfolio for {a.name}. Go ahead? [y/N] "
+                     ).strip().lower() not in ("y", "yes"):
+                print("portfolio: nothing changed", file=sys.stderr)
+                return 1
+    except (init.Refused, EOFError) as exc:
+        print(f"portfolio: error: {exc or 'no answer'}", file=sys.stderr)
+        return 2
+    init.carry_out(p)
+    check = "make check" if p.fork else f"portfolio check --source {args.dir}"
+    print(f"portfolio: a new portfolio for {a.name} in {args.dir}: next, run {check} "
+          "(docs/getting-started.md says what to add first)", file=sys.stderr)
+    return 0
 
 
 def _new(args) -> int:
