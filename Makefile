@@ -85,7 +85,7 @@ serve: $(VENV)/.installed
 init: $(VENV)/.installed
 	$(BIN)/portfolio init $(SOURCE) $(if $(NAME),--name "$(NAME)") $(ARGS)
 
-# make new-entry TITLE="Coffee with Priya"   /   make new-contact NAME="Priya Shah"
+# make new-entry TITLE="Coffee with Jordan"   /   make new-contact NAME="Jordan Ellis"
 new-entry: $(VENV)/.installed
 	@test -n "$(TITLE)" || { echo 'usage: make new-entry TITLE="What happened"'; exit 2; }
 	$(BIN)/portfolio new entry "$(TITLE)" --source $(SOURCE) $(ARGS)

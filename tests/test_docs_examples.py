@@ -2,7 +2,8 @@
 
 `make new-contact NAME="..."` once named a contact the example already has, so it failed for every
 learner who tried it. Each example is run, as the `portfolio` command its make target runs, on a copy of
-the example portfolio (the records at the repository root), and on the skeleton `init` makes.
+the example portfolio (the suite's own, tests/fixtures/example, which stays when a fork's records are
+replaced), and on the skeleton `init` makes.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "tests" / "fixtures" / "example"
 DOCS = [ROOT / "README.md", ROOT / "docs" / "getting-started.md"]
 MAKE = re.compile(r"^make (new-entry|new-contact|init)((?: [A-Z]+=\"[^\"]*\")*)", re.M)
 
@@ -35,12 +37,10 @@ def portfolio(*args):
 @pytest.fixture
 def example(tmp_path) -> Path:
     """A copy of the example learner's records, as a fork holds them."""
-    if not (ROOT / "portfolio.yaml").is_file():
-        pytest.skip("no example portfolio at the repository root (replaced by `portfolio init`)")
     dst = tmp_path / "fork"
     dst.mkdir()
     for name in ("portfolio.yaml", "entries", "contacts", "criteria", "evidence", "assessments", "iqa"):
-        src = ROOT / name
+        src = EXAMPLE / name if (EXAMPLE / name).exists() else ROOT / name
         if src.is_dir():
             shutil.copytree(src, dst / name)
         elif src.is_file():
