@@ -169,14 +169,15 @@ def open_gaps(doc) -> dict:
 
 
 def credit_rule_key(label: str):
-    """(kind, group) of a credit rule as the page words it."""
-    group = re.search(r"\bgroup ([A-Za-z0-9]+)", label, re.I)
-    g = group[1] if group else None
+    """(kind, group) of a credit rule as the page words it: the total, or a group's mandatory units,
+    minimum or maximum."""
     low = label.lower()
-    kind = ("mandatory" if "mandatory" in low and ("every" in low or "all" in low) else
-            "min" if g and "at least" in low else "max" if g and "at most" in low else
-            "total" if "total" in low else label)
-    return kind, g
+    if "in total" in low:
+        return "total", None
+    group = re.search(r"\bgroup (\w+)", label, re.I)
+    kind = ("mandatory" if re.search(r"every unit|all units|units are mandatory", low) else
+            "min" if "at least" in low else "max" if "at most" in low else label)
+    return kind, group[1] if group else None
 
 
 @cases
@@ -291,4 +292,61 @@ def test_matrix_html_cells(built):
         foot = table.find("tfoot").find_all("td")
         for c, td in zip(unit.criteria, foot):
             t.same(f"{rel}: status of {c.id}", pub.is_met(pub.status_words(td)[0]), o.met(c, b.published_auto))
+    t.check()
+
+
+@cases
+def test_credit_rules_table(built):
+    """The qualification page's credit rules, the dashboard's verdict and the `credit-rules` findings all say
+    what the chosen units give (issue 10: the page said Met where the gap rule said one short)."""
+    b, o, t = built, built.oracle, Tally()
+    heading = pub.main(b.page("qualification.html")).find("h3", id="credit-rules")
+    rules = []
+    if heading is not None:
+        listing = next(n for n in heading.following() if n.tag in ("ul", "table"))
+        for item in listing.find_all("li") if listing.tag == "ul" else listing.find("tbody").find_all("tr"):
+            rules.append((*credit_rule_key(item.words()), pub.is_met(pub.status_words(item)[0])))
+    t.same("credit rules", sorted(rules, key=str), sorted(o.credit_rules(), key=str))
+    data = json.loads((b.site / "portfolio.json").read_text(encoding="utf-8"))
+    for fw in data["frameworks"]:
+        if fw["id"] == o.qualification:
+            got = [(*credit_rule_key(r["rule"]), r["met"]) for r in fw.get("credit_rules") or []]
+            t.same("json credit rules", sorted(got, key=str), sorted(o.credit_rules(), key=str))
+    t.check()
+
+
+@cases
+def test_review_due_agrees_with_next_review(built):
+    """A `review-due` finding for exactly the current contacts whose next review date (as the contact pages
+    show it) has passed (issue 10: a contact with entries but no met date was flagged while its page showed
+    "Next review due —")."""
+    b, o, t = built, built.oracle, Tally()
+    want = {b.contact_key[k.id] for k in o.contacts.values() if o.review_due_finding(k)}
+    data = json.loads((b.site / "portfolio.json").read_text(encoding="utf-8"))
+    t.same("json review-due contacts", {d["subject"] for d in data["diagnostics"] if d["rule"] == "review-due"}, want)
+    t.same("open gaps: review-due", open_gaps(b.page("index.html")).get("review-due", 0), len(want))
+    t.check()
+
+
+@cases
+def test_coverage_of_each_framework_apart(built):
+    """The dashboard, portfolio.json and the CLI give the qualification's coverage over its chosen units
+    and each further framework's apart (issue 10: the headline mixed in the marking points, and the CLI
+    said "across 15 units" when 12 were chosen)."""
+    b, o, t = built, built.oracle, Tally()
+    progress = " ".join(n.words() for n in pub.heading_sections(b.page("index.html"))["Progress"])
+    data = json.loads((b.site / "portfolio.json").read_text(encoding="utf-8"))
+    in_json = {fw["id"]: fw.get("coverage") or {} for fw in data["frameworks"]}
+    for fid in [o.qualification, *o.extra]:
+        want = o.coverage(fid, b.published_auto)
+        label = "Criteria met across the chosen units" if fid == o.qualification else o.frameworks[fid]["title"]
+        m = re.search(re.escape(label) + r": (\d+) of (\d+)", progress)
+        t.same(f"dashboard: coverage of {fid}", (int(m[1]), int(m[2])) if m else None, want)
+        cov = in_json.get(fid, {})
+        t.same(f"json coverage of {fid}", (cov.get("evidenced"), cov.get("total")), want)
+        units = len(o.chosen_units(fid))
+        m = re.search(r"(\d+)/(\d+) \(\d+%\) across (\d+) units? of " + re.escape(fid) + r"\b", b.output)
+        t.same(f"CLI summary for {fid}", tuple(map(int, m.groups())) if m else None, (*want, units))
+    cov = data["coverage"]
+    t.same("json coverage (the qualification's)", (cov["evidenced"], cov["total"]), o.coverage(o.qualification, b.published_auto))
     t.check()
