@@ -15,7 +15,8 @@ FIXTURE = Path(__file__).parent / "fixtures" / "rules" / "e2e"
 
 
 def run(*args, source=FIXTURE):
-    cmd = [sys.executable, "-m", "generator", "check", "--source", str(source), *args]
+    # --no-cache: the fixture is in the repository, and tests never write into it
+    cmd = [sys.executable, "-m", "generator", "check", "--source", str(source), "--no-cache", *args]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=60)
 
 
