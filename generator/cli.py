@@ -63,6 +63,9 @@ def parser() -> argparse.ArgumentParser:
     sub.required = True
     p = sub.add_parser("check", help="validate the records and report every gap")
     _common(p)
+    p.add_argument("--fix", action="store_true",
+                   help="rewrite each name of a contact who has not consented as their @contact-id mention "
+                        "(writes into the record files; prints the diff)")
     p = sub.add_parser("build", help="check, then render the site (refuses while errors stand)")
     _common(p)
     p.add_argument("--out", type=Path, default=None, help="output folder (default: SOURCE/site)")
@@ -203,6 +206,10 @@ def _run(args) -> int:
     try:
         if args.command == "check":
             result = pipeline.check(args.source, as_of, cache)
+            if args.fix and result.model is not None:
+                from .privacy.fix import fix
+                if fix(args.source, result.sources, result.model.checks, sys.stdout):
+                    result = pipeline.check(args.source, as_of, cache)
             if cache is not None:
                 cache.save()
             _report(result, args)

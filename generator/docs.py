@@ -56,7 +56,10 @@ def render() -> str:
                 params = _params(r)
                 out.append(f"- **Tune:** {tune}" + ("; thresholds: " + "; ".join(params) if params else "") + ".")
             else:
-                out.append("- **Tune:** cannot be ignored: a build refuses to publish while a validation error stands.")
+                out.append("- **Tune:** cannot be ignored: a build refuses to publish while a validation error stands"
+                           + ("; settings: " + "; ".join(f"`checks.{p.name}`: {_param(p)}" for p in r.params)
+                              if r.params else "")
+                           + ".")
     out += ["", "### Automatic rules", "",
             "A criterion with `auto: {rule: NAME, ...}` is met when the rule finds nothing in the records. "
             "Every gap rule above can be named (its parameters override the `checks` settings for that "

@@ -17,6 +17,8 @@ from pathlib import Path
 from . import pipeline
 from .csvsafe import csv_bytes
 from .new import slug
+from .privacy.outputs import OutputGuard, PersonalDataInOutput
+from .registry import finding
 from .render import render_site
 from .render.assets import site_copies
 from .failures import reading, writing
@@ -81,6 +83,14 @@ def export(source: Path, out: Path, as_of: dt.date, strict: bool = False, cache=
         members["portfolio.json"] = files["portfolio.json"]
     matrix = matrix_csv(model, result.analysis)
     members["matrix.csv"] = matrix
+    try:   # the last line of defence, as for the site (privacy/outputs.py)
+        guard = OutputGuard(result.sources, model.checks)
+        for name in [archive_name(model, as_of), *sorted(members)]:
+            guard.check(name, members.get(name))
+    except PersonalDataInOutput as exc:
+        result.diagnostics.append(finding("personal-data", exc.path, (1, 1), f"the export would publish personal "
+                                          f"data: {exc.what}; nothing was written"))
+        return result, None
 
     target = out / archive_name(model, as_of)
     stamp = (max(as_of.year, 1980), as_of.month, as_of.day, 0, 0, 0)

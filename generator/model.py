@@ -17,6 +17,8 @@ from .new import slug
 from .objects import *  # noqa: F401,F403  (the model's types are part of this stage's interface)
 from .objects import (Action, Attachment, Contact, Criterion, Entry, Framework, Goal, Network,
                       Origin, Outcome, Portfolio, Review, Revision, Unit, date)
+from .privacy.fields import minimise
+from .privacy.mentions import unique_pseudonyms
 from .redact import redact_model
 
 
@@ -30,10 +32,11 @@ def default_checks() -> dict:
 # what the redactor needs of a contact: the real name and the name shown instead (never in the model)
 Person = namedtuple("Person", "name display_name published")
 
-def pseudonym(name: str, role: str, organisation: str) -> str:
+def pseudonym(name: str, role: str = "", organisation: str = "") -> str:
+    """Initials only: a pseudonym reads naturally in a sentence ("I met T.O."). The role and organisation
+    are shown beside it once, on the contact's own page and line, never spliced into text."""
     initials = "".join(part[0].upper() + "." for part in re.split(r"[\s\-]+", name) if part and part[0].isalpha())
-    rest = ", ".join(p for p in (role, organisation) if p)
-    return f"{initials or 'A contact'}" + (f", {rest}" if rest else "")
+    return initials or "A contact"
 
 
 def public_key(contact_id: str) -> str:
@@ -130,7 +133,7 @@ def _contacts(model: Portfolio, sources) -> dict:
         published = consent.get("publish") is True
         c = Contact(o, (), id=s.id, published=published,
                     key=s.id if published else public_key(s.id),
-                    display_name=d["name"] if published else pseudonym(d["name"], d.get("role", ""), d.get("organisation", "")),
+                    display_name=d["name"] if published else pseudonym(d["name"]),
                     role=d.get("role", ""), organisation=d.get("organisation", ""),
                     relationship=d.get("relationship"), strength=d.get("strength"), status=d.get("status"),
                     met_date=date((d.get("met") or {}).get("date")), met_how=(d.get("met") or {}).get("how", ""),
@@ -149,16 +152,12 @@ def _contacts(model: Portfolio, sources) -> dict:
         for g in c.goals:
             g.contacts.append(c)
         model.contacts.append(c)
+    # pseudonyms must be unique to be useful (privacy/mentions.py); then the list is sorted by them
+    unique_pseudonyms(model.contacts, lambda c: pseudonym(names[c]))
+    for c in model.contacts:
+        minimise(c)   # what the contact's consent does not let the site publish never enters the model
     model.contacts.sort(key=lambda c: (c.display_name.lower(), c.key))
     model._contacts_by_id = {c.id: c for c in model.contacts}
-    # pseudonyms must be unique to be useful: number clashes in a stable order
-    seen: dict[str, list] = {}
-    for c in sorted(model.contacts, key=lambda c: c.key):
-        seen.setdefault(c.display_name, []).append(c)
-    for same in seen.values():
-        if len(same) > 1:
-            for n, c in enumerate(same, 1):
-                c.display_name = f"{c.display_name} ({n})"
     for c in model.contacts:
         intro = introducers[c]
         c.introduced_by = model.contact(intro) if intro else None

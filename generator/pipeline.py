@@ -19,6 +19,8 @@ from .render.assets import site_copies
 from .render.environment import theme_dirs
 from .validate import validate
 from .outdir import check_output
+from .privacy.outputs import OutputGuard
+from .privacy.scan import scan as personal_data
 from .write import PublishRefused, publish
 
 
@@ -53,6 +55,8 @@ def check(source: Path, as_of: dt.date, cache=None) -> Result:
         sources = load(Path(source), diagnostics)
         valid = validate(sources, diagnostics)
     model, redactor = model_stage.build(sources, valid, cache.redactions if cache is not None else None)
+    if model is not None:   # privacy fails closed: personal data in anything published is an error
+        diagnostics.extend(personal_data(sources, model.checks))
     analysis = None
     if model is not None:
         analysis = analyse(model, as_of)
@@ -73,6 +77,8 @@ def build(source: Path, out: Path, as_of: dt.date, strict: bool = False, cache=N
     result = check(source, as_of, cache)
     if result.model is None or result.failed(strict):
         return result
+    # the last line of defence: every file of the finished site is scanned before it is swapped in
+    inspect = OutputGuard(result.sources, result.model.checks).inspector(inspect)
     try:
         if cache is None:
             files = render_site(result.model, result.diagnostics, result.analysis, as_of, result.redactor)

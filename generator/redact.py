@@ -20,6 +20,8 @@ import hashlib
 import re
 import unicodedata
 
+from .privacy.mentions import Mentions
+
 TITLES = ("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof")
 _TITLED = re.compile(rf"(?<![^\W_])(?:{'|'.join(TITLES)})\.?\s+$", re.IGNORECASE)   # "Ms " just before a surname
 
@@ -129,11 +131,12 @@ class _Secrets:
 
 
 class Redactor:
-    def __init__(self, hidden, keep_names=(), ids=None, secrets=()):
+    def __init__(self, hidden, keep_names=(), ids=None, secrets=(), mentions=None):
         """`hidden`: contacts not to be named (with .name, .display_name); `keep_names`: people who
         may be named (the learner, published contacts, assessors); `ids`: private id -> public id;
         `secrets`: every contact's channel values (email, phone, ...), never published whoever it is."""
         self._secrets = _Secrets(secrets)
+        self.mentions = mentions   # privacy.mentions.Mentions: `@contact-id` -> name or pseudonym, first
         keep = {p for n in keep_names if n for p in _parts(n)}
         keep_folded = {fold(p) for p in keep}
         self.full: dict[str, str] = {}
@@ -174,9 +177,11 @@ class Redactor:
             return self.lasts[name]
         return name
 
-    def __call__(self, text):
+    def __call__(self, text, markdown: bool = False):
         if not text or not isinstance(text, str):
             return text
+        if self.mentions:
+            text = self.mentions.markdown(text) if markdown else self.mentions.plain(text)
         if self._secrets:
             text = self._secrets.sub(text)
         # ids first: a private id (zara-quill) would otherwise be taken for the name it spells
@@ -190,7 +195,8 @@ class Redactor:
         """A digest of everything that decides what this redactor does to a text."""
         parts = (sorted(self.full.items()), sorted(self.firsts.items()), sorted(self.lasts.items()),
                  sorted(self.ids.items()), sorted(self._secrets.phones), sorted(self._secrets.urls),
-                 sorted(self._secrets.emails), self._secrets.others.pattern if self._secrets.others else "")
+                 sorted(self._secrets.emails), self._secrets.others.pattern if self._secrets.others else "",
+                 self.mentions.fingerprint() if self.mentions else [])
         return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
     def slug(self, slug: str) -> str:
@@ -211,7 +217,7 @@ class Redactor:
 
 
 def _redacted_entry(e, r) -> tuple:
-    return (r(e.title), r(e.body), [r(d) for d in e.discussion], r(e.value_given), r(e.value_received),
+    return (r(e.title), r(e.body, markdown=True), [r(d) for d in e.discussion], r(e.value_given), r(e.value_received),
             r(e.witness_confirmed), [(r(a.do), r(a.outcome)) for a in e.actions], [r(a.caption) for a in e.attachments])
 
 
@@ -240,7 +246,7 @@ def redact_model(model, people, secrets=(), memo: dict | None = None) -> Redacto
     learner = model.learner or {}
     keep = [learner.get(k) for k in ("name", "assessor", "iqa")] + [p.name for p in people if p.published]
     ids = {c.id: c.key for c in model.contacts if not c.published}
-    r = Redactor(hidden, keep, ids, secrets)
+    r = Redactor(hidden, keep, ids, secrets, Mentions(model.contacts))
     taken: set = set()
     for e in model.entries:
         slug = r.slug(e.id)
@@ -271,7 +277,7 @@ def redact_model(model, people, secrets=(), memo: dict | None = None) -> Redacto
     for gone in [d for d in memo if d not in live]:
         del memo[gone]
     for c in model.contacts:
-        c.why, c.notes, c.met_how = r(c.why), r(c.notes), r(c.met_how)
+        c.why, c.notes, c.met_how = r(c.why, markdown=True), r(c.notes, markdown=True), r(c.met_how)
         for rev in c.reviews:
             rev.note = r(rev.note)
     for g in model.goals:
@@ -283,6 +289,6 @@ def redact_model(model, people, secrets=(), memo: dict | None = None) -> Redacto
             rev.change, rev.why = r(rev.change), r(rev.why)
     for n in model.networks:
         n.name, n.data = r(n.name), r.deep(n.data)
-    model.purpose = r(model.purpose)
+    model.purpose = r(model.purpose, markdown=True)
     model.self_assessment = r.deep(model.self_assessment)
     return r

@@ -50,6 +50,9 @@ class Rule:
         return next((p for p in self.params if p.name == name), None)
 
 
+WORDS = {"type": "array", "uniqueItems": True,   # a list of texts (a setting's schema)
+         "items": {"title": "Text", "description": "One item.", "type": "string", "minLength": 1, "pattern": "\\S"}}
+
 RULES: dict[str, Rule] = {}       # validation and gap rules, in registration (= documentation) order
 AUTO_RULES: dict[str, Rule] = {}  # rules that exist only as `auto` criteria
 
@@ -64,8 +67,8 @@ def register(rule: Rule) -> Rule:
     return rule
 
 
-def validation_rule(name, summary, hint=None, why=""):
-    register(Rule(name, "error", "validation", summary, hint, why))
+def validation_rule(name, summary, hint=None, why="", params=()):
+    register(Rule(name, "error", "validation", summary, hint, why, params=tuple(params)))
 
 
 def gap_rule(name, summary, hint, why="", severity="warning", params=(), evidence=None):
@@ -111,7 +114,7 @@ def general_settings() -> list[Param]:
 
 def default_checks() -> dict:
     """The `checks` settings a portfolio gets when it says nothing (every rule must be registered)."""
-    out = {p.name: p.default for r in gap_rules() for p in r.params if p.setting}
+    out = {p.name: p.default for r in RULES.values() for p in r.params if p.setting}
     out.update({p.name: p.default for p in general_settings()})
     return out
 
@@ -131,7 +134,7 @@ def _shown(value) -> str:
 
 def checks_schema_properties() -> dict:
     """The `checks` object's properties for the settings schema (portfolio.schema.json)."""
-    props = {p.name: _described(p) for r in gap_rules() for p in r.params if p.setting}
+    props = {p.name: _described(p) for r in RULES.values() for p in r.params if p.setting}
     props.update({p.name: _described(p) for p in general_settings()})
     return props
 
@@ -220,3 +223,19 @@ class RuleSettings:
         if param is None:
             raise AttributeError(name)
         return param.default
+validation_rule("personal-data",
+                "an e-mail address, phone number or profile URL (however written: entities, percent-encoding, "
+                "Markdown, other Unicode forms), a contact's channel value, or the name (full, first or surname) "
+                "of a contact who has not consented to be named, in anything the site publishes: entry titles, "
+                "texts, file names and text attachments, published contact fields, portfolio.yaml's texts, ids "
+                "and keys, frameworks; or a mention of an erased contact (erased.yaml)",
+                "refer to the person as @contact-id (`portfolio check --fix` rewrites known names), or move the "
+                "detail to the contact's `channels`",
+                why="\"Sharing contacts' personal data without consent\" breaches GDPR (001, Common Misconceptions "
+                    "& Mistakes to Avoid); the site is published, so privacy must fail closed (SPEC 5.3).",
+                params=(Param("allow_personal_data", [], WORDS, "Allowed contact details",
+                              "E-mail addresses, phone numbers and web addresses that may be published (an "
+                              "organisation's public switchboard, say); compared however they are written"),
+                        Param("allow_names", [], WORDS, "Words that only look like names",
+                              "Words that are a contact's first name or surname but also ordinary words (price, "
+                              "bell): not flagged on their own. Full names always are")))

@@ -18,10 +18,40 @@ EXAMPLE = FIXTURES / "example"
 AS_OF = dt.date(2026, 4, 30)
 
 
-def build_site(source: Path, out: Path, as_of: dt.date = AS_OF):
-    """Build `source` into `out` without the incremental cache; returns the pipeline's Result."""
+def build_site(source: Path, out: Path, as_of: dt.date = AS_OF, past_the_check: bool | None = None):
+    """Build `source` into `out` without the incremental cache; returns the pipeline's Result.
+
+    tests/fixtures/site holds names written where they must not be, on purpose (see its LEAKS.md):
+    the personal-data check refuses it (tests/test_privacy_scan.py), so it is built `past_the_check`
+    — with that check switched off — to test the second and third lines of defence (redaction, and
+    the scan of every output file, which stays on)."""
+    from unittest import mock
+
     from generator import pipeline
-    return pipeline.build(Path(source), Path(out), as_of)
+    if past_the_check is None:
+        past_the_check = (Path(source) / "LEAKS.md").exists()
+    if not past_the_check:
+        return pipeline.build(Path(source), Path(out), as_of)
+    with mock.patch.object(pipeline, "personal_data", lambda *args: []):
+        return pipeline.build(Path(source), Path(out), as_of)
+
+
+def site_fixture_without_leaks(dst: Path) -> Path:
+    """A copy of tests/fixtures/site with its deliberate leaks (LEAKS.md) cleaned up as a learner would:
+    the files whose names spell the contact's name renamed, the rest rewritten by `check --fix`."""
+    import contextlib
+    import io
+
+    from generator.cli import main
+    shutil.copytree(FIXTURES / "site", dst)
+    (dst / "LEAKS.md").unlink()
+    (dst / "entries" / "2026-01-20-forum-meeting-zara-quill.md").rename(dst / "entries" / "2026-01-20-forum-meeting.md")
+    (dst / "evidence" / "notes-zara-quill.txt").rename(dst / "evidence" / "notes.txt")
+    entry = dst / "entries" / "2026-01-20-forum-meeting.md"
+    entry.write_text(entry.read_text("utf-8").replace("evidence/notes-zara-quill.txt", "evidence/notes.txt"), "utf-8")
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["check", "--source", str(dst), "--as-of", AS_OF.isoformat(), "--no-cache", "--fix"]) == 0
+    return dst
 
 
 @pytest.fixture(scope="session")

@@ -83,7 +83,7 @@ consent: {basis: consent, recorded: 2026-09-01, privacy_notice: 2026-09-02}
 
 ENTRY = """\
 ---
-title: Breakfast with Priya
+title: Breakfast with @priya-shah
 date: 2026-09-10
 kind: meeting
 methods: [face-to-face]

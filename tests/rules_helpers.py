@@ -78,8 +78,8 @@ def _entry(title, date, kind, methods, contacts, criteria, done=True, given="Sha
 
 
 ENTRIES = {
-    "2026-01-10-meeting-ann": _entry("Met Ann", "2026-01-10", "meeting", ["face-to-face"], ["ann-lee"], ["A/1:1.1"]),
-    "2026-02-05-call-bob": _entry("Called Bob", "2026-02-05", "call", ["phone"], ["bob-roe"], ["A/1:1.2", "A/2:1.1"]),
+    "2026-01-10-meeting-ann": _entry("Met @ann-lee", "2026-01-10", "meeting", ["face-to-face"], ["ann-lee"], ["A/1:1.1"]),
+    "2026-02-05-call-bob": _entry("Called @bob-roe", "2026-02-05", "call", ["phone"], ["bob-roe"], ["A/1:1.2", "A/2:1.1"]),
     "2026-03-01-reflection": _entry("Reflecting", "2026-03-01", "reflection", [], [], ["B/1:1.1", "C/1:1.1"],
                                     given="", body=GIBBS_BODY, reflection="gibbs"),
     "2026-03-20-email-both": _entry("Emailed both", "2026-03-20", "email", ["email"], ["ann-lee", "bob-roe"],

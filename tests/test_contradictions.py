@@ -88,10 +88,10 @@ def test_review_due_page_shows_the_date_the_finding_counts_from(tmp_path):
     found = [d for d in diags if d["rule"] == "review-due" and d["file"] == "contacts/bob-roe.yaml"]
     assert len(found) == 1 and f"due since {due}" in found[0]["message"]
     page = (out / "contacts" / f"{found[0]['subject']}.html").read_text("utf-8")
-    assert "B.R., Director, Elsewhere Ltd" in page
+    assert "<h1>B.R.</h1>" in page and "Director" in page and "Elsewhere Ltd" in page   # the pseudonym; role beside it
     row = text(page.split("Next review due")[1].split("</dd>")[0])
     assert row == f"{due.day} {due:%B %Y} ⚠ overdue"
-    listed = text((out / "contacts.html").read_text("utf-8").split("B.R., Director")[1].split("</tr>")[0])
+    listed = text((out / "contacts.html").read_text("utf-8").split(">B.R.<")[1].split("</tr>")[0])
     assert listed.endswith(f"{due.day} {due:%B %Y} ⚠ overdue")
 
 
@@ -185,7 +185,7 @@ def test_overdue_actions_agree_with_the_records_everywhere(tmp_path):
     f.entries["2026-02-05-call-bob"] = (dict(f.entry("2026-02-05-call-bob"), actions=[
         {"do": "Send the plan", "due": "2026-03-01"},                       # overdue
         {"do": "Call again", "due": "2026-04-01"},                          # due today: not overdue
-        {"do": "Thank Bob", "due": "2026-02-10", "done": "2026-02-09"}]),   # done
+        {"do": "Thank @bob-roe", "due": "2026-02-10", "done": "2026-02-09"}]),   # done
         f.entries["2026-02-05-call-bob"][1])
     out, diags = build(f, tmp_path)
     as_of = dt.date.fromisoformat(AS_OF)

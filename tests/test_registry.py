@@ -33,7 +33,7 @@ def test_every_default_is_valid_under_its_own_schema():
 def test_the_shipped_settings_schema_says_what_the_registry_says():
     checks = json.loads((ROOT / "generator" / "schemas" / "portfolio.schema.json").read_text())["properties"]["checks"]
     props = checks["properties"]
-    settings = [p for r in gap_rules() for p in r.params if p.setting] + general_settings()
+    settings = [p for r in RULES.values() for p in r.params if p.setting] + general_settings()   # validation rules too (personal-data)
     assert list(props) == [p.name for p in settings]
     for p in settings:
         assert {k: props[p.name][k] for k in p.schema} == p.schema, p.name
@@ -45,7 +45,7 @@ def test_the_shipped_settings_schema_says_what_the_registry_says():
 
 
 def test_default_checks_come_from_the_rules():
-    expected = {p.name: p.default for r in gap_rules() for p in r.params if p.setting}
+    expected = {p.name: p.default for r in RULES.values() for p in r.params if p.setting}
     expected.update({"ignore": [], "severity": {}, "group_over": 10})
     assert default_checks() == expected
 

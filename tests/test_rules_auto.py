@@ -50,7 +50,7 @@ def test_auto_only_rules(tmp_path):
                                          "criteria": ["A/1:1.1"],
                                          "actions": [{"do": "Timed agenda", "due": "2026-03-30", "done": "2026-03-28"}]},
                                         "Body.\n")
-    f.entries["2026-03-26-testimony"] = ({"title": "Ann's statement", "date": "2026-03-26", "kind": "testimony",
+    f.entries["2026-03-26-testimony"] = ({"title": "@ann-lee's statement", "date": "2026-03-26", "kind": "testimony",
                                           "criteria": ["A/1:1.1"], "contacts": ["ann-lee"],
                                           "witness": {"contact": "ann-lee", "confirmed": "by email"}}, "Body.\n")
     r = autos(f, {"rule": "log-over-time", "min_entries": 6, "min_months": 2},

@@ -12,8 +12,8 @@ AS_OF = ["--as-of", "2026-04-30"]
 
 def portfolio(tmp_path: Path, site_lines: str = "") -> Path:
     """A copy of tests/fixtures/site with extra lines under its `site:` key."""
-    src = tmp_path / "portfolio"
-    shutil.copytree(FIXTURES / "site", src)
+    from conftest import site_fixture_without_leaks
+    src = site_fixture_without_leaks(tmp_path / "portfolio")   # the fixture leaks names on purpose (LEAKS.md)
     if site_lines:
         p = src / "portfolio.yaml"
         p.write_text(p.read_text("utf-8").replace("\nsite:\n", "\nsite:\n" + site_lines, 1), "utf-8")

@@ -167,10 +167,10 @@ def test_attachment_paths_the_system_cannot_look_up(tmp_path):
 
 
 def test_blank_required_text_is_an_error(tmp_path):
-    result = check(tmp_path, {ENTRY_FILE: ENTRY.replace("title: Breakfast with Priya", "title: '   '")})
+    result = check(tmp_path, {ENTRY_FILE: ENTRY.replace("title: Breakfast with @priya-shah", "title: '   '")})
     [d] = errors(result)
     assert (d.rule, d.line, d.message) == ("schema", 2, "'title' is blank: write something here")
-    [d] = errors(check(tmp_path, {ENTRY_FILE: ENTRY.replace("title: Breakfast with Priya", "title: ''")}))
+    [d] = errors(check(tmp_path, {ENTRY_FILE: ENTRY.replace("title: Breakfast with @priya-shah", "title: ''")}))
     assert d.message == "'title' must not be empty"     # said once, not twice
 
 

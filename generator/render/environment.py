@@ -13,7 +13,7 @@ import jinja2
 
 from .. import shipped
 from . import paths
-from .markdown import markdown, shift_headings
+from .markdown import at_root, markdown, shift_headings
 
 DEFAULT_PREFIX = "!default"
 DEFAULT_THEME = shipped.default_theme().resolve()   # in the package (a wheel) or the repository (a checkout)
@@ -111,5 +111,6 @@ def _make(dirs: list[Path], bytecode_dir: Path | None) -> jinja2.Environment:
     env.filters["filesize"] = filesize
     env.filters["slugify"] = paths.slugify
     env.filters["shift_headings"] = shift_headings
+    env.filters["at_root"] = at_root
     env.filters["crit_key"] = lambda c: f"{c.unit.slug}--{paths.slugify(c.id)}"
     return env

@@ -33,6 +33,23 @@ def _no_external_images(state):
                 tok.children[i:i + 1] = [link_open, text, Token("link_close", "a", -1)]
 
 
+def _mentions(state):
+    """`[P.S.](mention:KEY)` (what privacy/mentions.py makes of `@contact-id`) links to the contact's page.
+    Bodies are shown on pages one folder down (entries/, contacts/); `at_root` adjusts them for the others."""
+    for tok in state.tokens:
+        for child in tok.children or []:
+            href = child.attrGet("href") if child.type == "link_open" else None
+            if href and href.startswith("mention:"):
+                key = href[len("mention:"):]
+                child.attrSet("href", f"../contacts/{key}.html")
+                child.attrSet("class", "mention")
+
+
+def at_root(html) -> Markup:
+    """Rendered Markdown moved to a page at the site's root (print view, networks): mention links go one up less."""
+    return Markup(str(html).replace('href="../contacts/', 'href="contacts/'))
+
+
 @lru_cache(maxsize=1)
 def _md() -> MarkdownIt:
     md = (MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
@@ -40,6 +57,7 @@ def _md() -> MarkdownIt:
           .use(footnote_plugin).use(deflist_plugin))
     # no task-list plugin: it renders unlabelled checkboxes (an axe violation); `[ ] item` stays readable text
     md.core.ruler.push("no_external_images", _no_external_images)
+    md.core.ruler.push("mentions", _mentions)
     return md
 
 

@@ -1,0 +1,202 @@
+"""Shapes of personal data in normalised text: e-mail addresses, phone numbers, profile URLs, names.
+
+Every detector works on `normalise.normalise(text).text` (folded, decoded) and yields
+(start, end, kind, what) spans of it. Shapes are generic — any e-mail address, any phone number —
+so a detail the learner never recorded as a channel is caught too; the learner's allow-list
+(`checks.allow_personal_data`) exempts public details such as a switchboard.
+"""
+from __future__ import annotations
+
+import re
+
+from .normalise import skeleton
+
+EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?![\w-])")
+# A phone number: international (+44 ..., 0044 ...) or national (0...) with any spaces, dashes,
+# dots, slashes or brackets between its digits, and anything (letters too) after it; or the North
+# American 555-123-4567 shape. Digit counts are checked afterwards (`_phone_ok`).
+PHONE = re.compile(r"(?<![\w+/.])(?<!\d-)(?:\+\s?\d|\(\s?0|0)[\d \t\n\-./()]{7,26}\d(?!\d)"
+                   r"|(?<![\w/.-])(?:\(\d{3}\)\s?|\d{3}[-.\s])\d{3}[-.\s]\d{4}(?![\d])")
+# Any run that could hold a phone number: used with known numbers only (the contacts' own channels)
+LOOSE_PHONE = re.compile(r"(?<![\w+])\+?\d[\d\s\-./()]{5,}\d(?!\d)")
+PROFILE_HOSTS = (r"linkedin\.com/(?:in|pub|profile)/", r"(?:twitter|x)\.com/", r"(?:facebook|fb)\.com/",
+                 r"instagram\.com/", r"tiktok\.com/@", r"github\.com/", r"threads\.net/@", r"bsky\.app/profile/",
+                 r"wa\.me/", r"t\.me/", r"medium\.com/@", r"youtube\.com/@", r"[\w-]+(?:\.[\w-]+)+/@")
+PROFILE = re.compile(r"(?:https?://)?(?:[\w-]+\.)*(?:" + "|".join(PROFILE_HOSTS) + r")[^\s<>()\[\]\"'`|]+")
+URL = re.compile(r"(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)+/[^\s<>()\[\]\"'`]*")
+_TRAIL = ".,;:!?_'"
+
+
+def digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def phone_core(text: str) -> str:
+    """The last nine digits, after any international or trunk prefix: +44 7700 900999 = 07700 900999."""
+    return digits(text)[-9:]
+
+
+def _phone_ok(found: str) -> bool:
+    d = digits(found)
+    if found.startswith("+"):
+        return 10 <= len(d) <= 15
+    if d.startswith("00"):
+        return 11 <= len(d) <= 15
+    if d.startswith("0"):
+        return 10 <= len(d) <= 11
+    return len(d) == 10   # 555-123-4567
+
+
+def bare_url(text: str) -> str:
+    return re.sub(r"^(?:https?://)?(?:www\.)?", "", text).rstrip("/").rstrip(_TRAIL).lower()
+
+
+def _trim(text: str, start: int, end: int, lead: str = "_.'", tail: str = _TRAIL) -> tuple[int, int]:
+    while start < end and text[start] in lead:
+        start += 1
+    while end > start and text[end - 1] in tail:
+        end -= 1
+    return start, end
+
+
+def shapes(text: str):
+    """(start, end, kind, value) of every e-mail address, phone number and profile URL in `text`."""
+    taken = []
+    if "@" in text:
+        for m in EMAIL.finditer(text):
+            s, e = _trim(text, m.start(), m.end())
+            if "@" in text[s:e] and not text[s:e].startswith("@"):
+                taken.append((s, e, "email", text[s:e]))
+    if "/" in text:
+        for m in PROFILE.finditer(text):
+            s, e = _trim(text, m.start(), m.end(), lead="")
+            if not _inside(taken, s, e):
+                taken.append((s, e, "profile", bare_url(text[s:e])))
+    for m in PHONE.finditer(text):
+        s, e = _trim(text, m.start(), m.end(), lead="", tail=" \t\n-./(")
+        if _phone_ok(text[s:e]) and not _inside(taken, s, e):
+            taken.append((s, e, "phone", phone_core(text[s:e])))
+    return taken
+
+
+def _inside(taken, s, e) -> bool:
+    return any(a < e and s < b for a, b, _, _ in taken)
+
+
+def value_key(kind: str, value: str) -> str:
+    """How two values of a kind compare: e-mails and URLs folded, phones by their last nine digits."""
+    if kind == "phone":
+        return phone_core(value)
+    if kind == "profile":
+        return bare_url(value)
+    return value.strip().lower()
+
+
+class Known:
+    """Contact details to recognise however written: the contacts' channel values (a value may carry a
+    label, `Mobile: 07700 900123`), or the learner's allow-list."""
+
+    def __init__(self, values=()):
+        self.emails, self.phones, self.urls, self.literals = set(), set(), set(), set()
+        for v in values:
+            self.add(v)
+
+    def add(self, value) -> None:
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            return
+        text = skeleton(str(value)).strip()
+        if not text:
+            return
+        found = False
+        for s, e, kind, v in shapes(text):
+            found = True
+            {"email": self.emails, "phone": self.phones, "profile": self.urls}[kind].add(v)
+        for m in URL.finditer(text):
+            found = True
+            self.urls.add(bare_url(m.group(0)))
+        for m in LOOSE_PHONE.finditer(text):   # a number however labelled: `Mobile: 7700 900123 (evenings)`
+            if len(digits(m.group(0))) >= 7:
+                self.phones.add(phone_core(m.group(0)))
+                found = True
+        if not found and len(text) >= 5 and re.search(r"[@/.\d_]", text):
+            self.literals.add(text)   # a handle such as @priya_s; `Teams` alone would only hide ordinary words
+
+    def __bool__(self):
+        return bool(self.emails or self.phones or self.urls or self.literals)
+
+    def allows(self, kind: str, value: str) -> bool:
+        if kind == "email":
+            return value in self.emails
+        if kind == "phone":
+            return value in self.phones
+        return value in self.urls
+
+    def find(self, text: str):
+        """(start, end, kind, value) of every known value in normalised `text`, however spaced."""
+        out = []
+        if self.emails and "@" in text:
+            out += [(s, e, k, v) for s, e, k, v in shapes(text) if k == "email" and v in self.emails]
+        if self.urls and "/" in text:
+            for m in URL.finditer(text):
+                if bare_url(m.group(0)) in self.urls:
+                    out.append((m.start(), m.end(), "profile", bare_url(m.group(0))))
+        if self.phones:
+            for m in LOOSE_PHONE.finditer(text):
+                if phone_core(m.group(0)) in self.phones and len(digits(m.group(0))) >= 7:
+                    out.append((m.start(), m.end(), "phone", phone_core(m.group(0))))
+        for lit in self.literals:
+            at = text.find(lit)
+            while at != -1:
+                out.append((at, at + len(lit), "channel", lit))
+                at = text.find(lit, at + 1)
+        return out
+
+
+_SEP = r"[\s_\-.]+"
+_PART = re.compile(r"[^\W\d_](?:[^\W\d_]|['’])*[^\W\d_]")
+
+
+def name_parts(name: str) -> list[str]:
+    """A name's parts, folded: `Chloé Baptiste-Ngata` -> [chloe, baptiste, ngata]."""
+    return [p for p in re.split(r"[\s_\-]+", skeleton(name or "")) if _PART.fullmatch(p)]
+
+
+class Names:
+    """Recognise people's names in normalised text: each full name, and each part of it on its own
+    (first name or surname), except parts shared with people who may be named and allowed words."""
+
+    def __init__(self, people, keep=(), allow=()):
+        """`people`: (label, name) pairs of people who may not be named; `keep`: names that may be shown
+        (their parts are not flagged on their own); `allow`: words that only look like names."""
+        keep_parts = {p for n in keep for p in name_parts(n)}
+        allow = {skeleton(str(w)).strip() for w in allow if isinstance(w, str)}
+        self.owner: dict[str, set] = {}
+        self.full: set = set()
+        full, single = self.full, set()
+        for label, name in people:
+            parts = name_parts(name)
+            if not parts:
+                continue
+            key = " ".join(parts)
+            full.add(key)
+            self.owner.setdefault(key, set()).add(label)
+            for p in parts if len(parts) > 1 else ():
+                if p not in keep_parts and p not in allow and len(p) >= 2:
+                    single.add(p)
+                    self.owner.setdefault(p, set()).add(label)
+        words = sorted(full | single, key=len, reverse=True)
+        self.pattern = None
+        if words:
+            alts = "|".join(_SEP.join(re.escape(w) for w in word.split(" ")) for word in words)
+            self.pattern = re.compile(rf"(?<![^\W_])(?:{alts})(?![^\W_])")
+
+    def find(self, text: str, parts: bool = True):
+        if self.pattern is None:
+            return []
+        out = []
+        for m in self.pattern.finditer(text):
+            key = " ".join(re.split(_SEP, m.group(0)))
+            if not parts and key not in self.full:
+                continue
+            out.append((m.start(), m.end(), "name", sorted(self.owner.get(key, ()))))
+        return out

@@ -1,0 +1,80 @@
+"""The last line of defence: scan every output file before the publish.
+
+Whatever the check and the redaction missed, no file of the new site (HTML, JSON, JS, CSV, SVG,
+copied attachments) and no file name may hold a contact's channel value or the full name of a
+contact who has not consented. `inspector` is write.publish's `inspect` hook: it reads the finished
+folder before the swap, and a find refuses the publish (the previous site stays whole). The export
+checks its members with `check`, which raises `PersonalDataInOutput`.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .detect import Known, Names
+from .normalise import normalise
+
+TEXT_SUFFIXES = {".html", ".htm", ".json", ".js", ".csv", ".svg", ".txt", ".md", ".xml", ".css", ".tsv",
+                 ".yaml", ".yml", ".ics", ".vcf", ".rtf", ".log", ""}
+
+
+class PersonalDataInOutput(Exception):
+    def __init__(self, path: str, what: str):
+        super().__init__(f"{path}: {what}")
+        self.path, self.what = path, what
+
+
+class OutputGuard:
+    def __init__(self, sources, checks: dict):
+        allowed = Known(checks.get("allow_personal_data") or [])
+        self.channels = Known()
+        hidden = []
+        for s in sources.contacts:
+            if not isinstance(s.data, dict):
+                continue
+            for v in (s.data.get("channels") or {}).values():
+                self.channels.add(v)
+            consent = s.data.get("consent") if isinstance(s.data.get("consent"), dict) else {}
+            if not (consent.get("publish") is True and not consent.get("erasure_requested")):
+                if isinstance(s.data.get("name"), str):
+                    hidden.append((s.id, s.data["name"]))
+        # a detail the learner allowed (a switchboard that is also a contact's channel) may appear
+        self.channels.emails -= allowed.emails
+        self.channels.phones -= allowed.phones
+        self.channels.urls -= allowed.urls
+        self.names = Names(hidden)
+
+    def check(self, rel: str, data: bytes | None) -> None:
+        self._text(rel, rel, "its file name")
+        if data is None or Path(rel).suffix.lower() not in TEXT_SUFFIXES:
+            # binary files: their bytes are searched for channel values written as UTF-8 text
+            if data is not None and self.channels:
+                self._text(rel, data.decode("latin-1"), "its bytes")
+            return
+        self._text(rel, data.decode("utf-8", errors="replace"), "its text")
+
+    def _text(self, rel: str, text: str, where: str) -> None:
+        t = normalise(text, track=False).text
+        if self.channels and self.channels.find(t):
+            raise PersonalDataInOutput(rel, f"{where} holds a contact's channel value")
+        if self.names.find(t, parts=False):
+            raise PersonalDataInOutput(rel, f"{where} holds the name of a contact who has not consented")
+
+    def folder(self, root: Path) -> list:
+        """Diagnostics for the first file under `root` (the finished site) that holds personal data."""
+        from ..registry import finding
+        root = Path(root)
+        try:
+            for path in sorted(p for p in root.rglob("*") if p.is_file()):
+                rel = path.relative_to(root).as_posix()
+                self.check(rel, path.read_bytes())
+        except PersonalDataInOutput as exc:
+            return [finding("personal-data", f"site/{exc.path}", (1, 1),
+                            f"the built site would publish personal data: {exc.what}; nothing was published",
+                            hint="a theme or template may print it: remove it there")]
+        return []
+
+    def inspector(self, then=None):
+        """The `inspect` hook for write.publish: this scan, then `then` (another look) if it finds nothing."""
+        def inspect(root: Path) -> list:
+            return self.folder(root) or (then(root) if then is not None else [])
+        return inspect

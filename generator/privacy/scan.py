@@ -1,0 +1,278 @@
+"""The `personal-data` check: find personal data in everything the site publishes.
+
+Read from the records as written (not the redacted model), so each finding points at the file,
+line and column the learner must change: entry titles, bodies, every front-matter text, ids and
+attachment paths; text attachments (published as they are); the contact fields the site publishes
+(generator/privacy/fields.py); every text, id and key of portfolio.yaml but `checks`; frameworks.
+Each text is normalised first (normalise.py), so spelling tricks do not hide anything.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+
+from ..registry import finding
+from . import fields, tombstone
+from .detect import Known, Names, shapes
+from .mentions import MENTION
+from .normalise import line_col, normalise
+
+TEXT_ATTACHMENTS = {".txt", ".md", ".markdown", ".csv", ".tsv", ".json", ".html", ".htm", ".xml", ".svg",
+                    ".yaml", ".yml", ".ics", ".vcf", ".rtf", ".log"}
+MAX_ATTACHMENT = 4 << 20
+ENTRY_REFERENCES = {"contacts", "networks", "goals", "criteria"}   # ids, checked where they are defined
+
+KIND_WORDS = {"email": "an e-mail address", "phone": "a phone number", "profile": "a profile URL"}
+SHAPE_HINT = ("move it to the contact's `channels` (never published) and refer to the person as @contact-id; "
+              "if it is public (an organisation's switchboard, say), list it in `checks.allow_personal_data`")
+
+
+class Scanner:
+    def __init__(self, sources, checks: dict):
+        self.sources = sources
+        self.root = Path(sources.root)
+        people, keep, channels = [], [], []
+        self.ids = set()
+        for s in sources.contacts:
+            if not isinstance(s.data, dict):
+                continue
+            self.ids.add(s.id)
+            channels += [(s.id, v) for v in (s.data.get("channels") or {}).values()]
+            consent = s.data.get("consent") if isinstance(s.data.get("consent"), dict) else {}
+            name = s.data.get("name") if isinstance(s.data.get("name"), str) else ""
+            if consent.get("publish") is True and not consent.get("erasure_requested"):
+                keep.append(name)
+            else:
+                people.append((s.id, name))
+        pdata = sources.portfolio.data if sources.portfolio and isinstance(sources.portfolio.data, dict) else {}
+        learner = pdata.get("learner") if isinstance(pdata.get("learner"), dict) else {}
+        keep += [v for k, v in learner.items() if k in ("name", "assessor", "iqa") and isinstance(v, str)]
+        allow_names = checks.get("allow_names") or []
+        self.names = Names(people, keep, allow_names)
+        self.allowed = Known(checks.get("allow_personal_data") or [])
+        self.channels = {}
+        for cid, v in channels:
+            k = Known([v])
+            if k:
+                self.channels.setdefault(cid, Known())
+                for attr in ("emails", "phones", "urls", "literals"):
+                    getattr(self.channels[cid], attr).update(getattr(k, attr))
+        self.tombstones = tombstone.load(self.root)
+        self.diagnostics = []
+        self._raw: dict = {}
+        self.attachments: set = set()
+        self.parts = True            # flag a first name or surname on its own (not in frameworks' wording)
+        self.fixes: list = []        # (file, line, col, original text, contact id): names `--fix` can rewrite
+
+    # -- what is found in one text ---------------------------------------------------------------
+    def spans(self, text: str, mentions: bool):
+        """[(start, end, kind, detail)] in the original `text`, overlapping finds merged (details first)."""
+        norm = normalise(text)
+        t = norm.text
+        if mentions and "@" in t:   # `@contact-id` is how a learner names a person: not itself a name
+            def mask(m):   # only a mention as the renderer reads it: lower case, as written
+                a, b = norm.span(m.start(), m.end())
+                return " " * len(m.group(0)) if m.group(1) in self.ids and norm.original[a:b] == m.group(0) \
+                    else m.group(0)
+            t = MENTION.sub(mask, t)
+        found = []
+        for s, e, kind, value in shapes(t):
+            if not self.allowed.allows(kind, value):
+                found.append((s, e, kind, None))
+        for cid, known in self.channels.items():
+            for s, e, kind, value in known.find(t):
+                if not self.allowed.allows(kind, value):
+                    found.append((s, e, "channel", cid))
+        if self.tombstones:
+            found += self.tombstones.find(t)
+        found += self.names.find(t, parts=self.parts)
+        found.sort(key=lambda f: (f[0], -f[1]))
+        out, end = [], -1
+        for s, e, kind, detail in found:
+            if s < end:
+                continue
+            end = e
+            os_, oe = norm.span(s, e)
+            out.append((os_, oe, kind, detail))
+        return out
+
+    # -- reporting ---------------------------------------------------------------------------------
+    def report(self, file: str, pos, kind: str, detail, where: str, attachment: bool = False,
+               fix: str | None = None) -> None:
+        """`fix`: the original text, when it sits exactly at `pos` and may be rewritten as a mention."""
+        if fix is not None and kind == "name" and len(detail) == 1 and not attachment:
+            self.fixes.append((file, pos[0], pos[1], fix, detail[0]))
+        if kind == "name":
+            ids = ", ".join(detail)
+            mention = " or ".join(f"@{i}" for i in detail)
+            message = f"{where} names a contact who has not agreed to be named ({ids})"
+            hint = (f"write {mention} instead: the site shows their pseudonym, linked to their page "
+                    "(`portfolio check --fix` does it); a word that only looks like a name goes in "
+                    "`checks.allow_names`")
+            if attachment:
+                hint = ("attachments are published as they are: remove the name or write the contact's "
+                        "initials; a word that only looks like a name goes in `checks.allow_names`")
+        elif kind == "channel":
+            message = f"{where} holds a contact detail of {detail} (one of its `channels`)"
+            hint = f"remove it: `channels` are never published; refer to the person as @{detail}"
+        elif kind == "erased":
+            message = f"{where} names or holds a contact detail of a contact who was erased ({tombstone.FILE})"
+            hint = "remove it: the person asked to be forgotten"
+        else:
+            message = f"{where} holds {KIND_WORDS[kind]}"
+            hint = SHAPE_HINT
+        subject = detail[0] if kind == "name" and len(detail) == 1 else (detail if kind == "channel" else None)
+        self.diagnostics.append(finding("personal-data", file, pos, message, subject, hint))
+
+    def text(self, source, path, value: str, where: str, mentions: bool = True) -> None:
+        """A YAML string at `path` of `source`: findings point into the file when the text is found there."""
+        for s, e, kind, detail in self.spans(value, mentions):
+            pos, exact = self._locate(source, path, value[s:e], value, s)
+            self.report(source.file, pos, kind, detail, where, fix=value[s:e] if exact and mentions else None)
+        if mentions and "@" in value:
+            for m, cid, guess in self.unknown_mentions(value):
+                pos, _ = self._locate(source, path, m.group(0), value, m.start())
+                self.unknown(source.file, pos, cid, guess)
+
+    def body(self, source, text: str, first_line: int, where: str, mentions: bool, attachment=False) -> None:
+        for s, e, kind, detail in self.spans(text, mentions):
+            self.report(source if isinstance(source, str) else source.file, line_col(text, s, first_line),
+                        kind, detail, where, attachment, fix=text[s:e] if mentions else None)
+        if mentions and "@" in text:
+            for m, cid, guess in self.unknown_mentions(text):
+                self.unknown(source.file, line_col(text, m.start(), first_line), cid, guess)
+
+    def unknown_mentions(self, text: str):
+        """`@word` that is no contact's id but reads as one: a hyphenated id, or one close to a contact's."""
+        for m in MENTION.finditer(text):
+            cid = m.group(1)
+            if cid in self.ids:
+                continue
+            guess = difflib.get_close_matches(cid, sorted(self.ids), n=1, cutoff=0.75)
+            if guess or "-" in cid:
+                yield m, cid, guess[0] if guess else None
+
+    def unknown(self, file, pos, cid, guess) -> None:
+        message = f"@{cid} mentions no contact" + (f" (did you mean @{guess}?)" if guess else "")
+        self.diagnostics.append(finding("unknown-contact", file, pos, message, subject=cid))
+
+    def _locate(self, source, path, found: str, value: str, offset: int):
+        line, col = source.value_at(path)
+        raw = self._raw_lines(source)
+        if raw is None or not (0 < line <= len(raw)):
+            return (line, col), False
+        first = raw[line - 1]
+        # a plain or quoted scalar on one line: the offset carries over (quotes shift it by one)
+        start = col - 1 + (1 if first[col - 1:col] in ("'", '"') else 0)
+        if first[start:start + len(value)] == value:
+            return (line, start + 1 + offset), True
+        # a block or folded scalar: look for the text on the lines that follow
+        for i in range(line - 1, min(len(raw), line + value.count("\n") + 1 + len(value) // 40 + 2)):
+            at = raw[i].find(found)
+            if at != -1:
+                return (i + 1, at + 1), True
+        return (line, col), False
+
+    def _raw_lines(self, source):
+        if source.file not in self._raw:
+            try:
+                self._raw[source.file] = (self.root / source.file).read_text("utf-8", errors="replace").split("\n")
+            except OSError:
+                self._raw[source.file] = None
+        return self._raw[source.file]
+
+    def walk(self, source, data, path, where_of, skip=lambda path: False, keys=True) -> None:
+        """Every string (and mapping key) under `data`."""
+        if skip(path):
+            return
+        if isinstance(data, str):
+            self.text(source, path, data, where_of(path))
+        elif isinstance(data, list):
+            for i, v in enumerate(data):
+                self.walk(source, v, path + (i,), where_of, skip, keys)
+        elif isinstance(data, dict):
+            for k, v in data.items():
+                if keys and isinstance(k, str) and not skip(path + (k,)):
+                    for s, e, kind, detail in self.spans(k, False):
+                        self.report(source.file, source.pos(path + (k,)), kind, detail, f"the key '{k}'")
+                self.walk(source, v, path + (k,), where_of, skip, keys)
+
+
+def _where(path) -> str:
+    shown = ".".join(str(p) for p in path if not isinstance(p, int)) or "the record"
+    return f"`{shown}`"
+
+
+def scan(sources, checks: dict) -> list:
+    """Every `personal-data` finding in what the site would publish."""
+    return scanner(sources, checks).diagnostics
+
+
+def scanner(sources, checks: dict) -> Scanner:
+    sc = Scanner(sources, checks)
+    if sc.tombstones.problem:
+        sc.diagnostics.append(finding("personal-data", tombstone.FILE, (1, 1), sc.tombstones.problem))
+    p = sources.portfolio
+    if p is not None and isinstance(p.data, dict):
+        sc.walk(p, p.data, (), _where, skip=lambda path: path[:1] in (("checks",), ("qualification",)))
+    for s in sources.contacts:
+        if not isinstance(s.data, dict):
+            continue
+        consent = s.data.get("consent") if isinstance(s.data.get("consent"), dict) else {}
+        if consent.get("erasure_requested"):
+            continue   # never published (erased-contact stands until the file is gone)
+        for path, value in fields.walk_published(s.data, consent.get("publish") is True):
+            sc.text(s, path, value, _where(path))
+    for s in sources.entries:
+        if not isinstance(s.data, dict):
+            continue
+        # the page address is the file name with every hidden name part cut (redact.py); a full name
+        # there is still an error, as the file name is the learner's to change
+        sc.parts = False
+        for st, en, kind, detail in sc.spans(s.id, False):
+            sc.report(s.file, (1, 1), kind, detail, "the entry's file name (its page address)")
+        sc.parts = True
+        sc.walk(s, s.data, (), _where, keys=False, skip=_entry_skip)
+        sc.body(s, s.body or "", s.body_line, "the entry's text", mentions=True)
+        for i, att in enumerate(s.data.get("attachments") or []):
+            if isinstance(att, dict) and isinstance(att.get("path"), str) and _publishable(sc, att["path"]):
+                # the file name is published (slugged); attachments are copied as they are: no mentions
+                sc.text(s, ("attachments", i, "path"), att["path"], "the attachment's file name", mentions=False)
+                _attachment(sc, att["path"])
+    sc.parts = False   # an awarding body's wording: "price" there is not Owen Price
+    for s in sources.frameworks:
+        if isinstance(s.data, dict):
+            sc.walk(s, s.data, (), _where, keys=False)
+    return sc
+
+
+def _entry_skip(path) -> bool:
+    return bool(path) and (path[0] in ENTRY_REFERENCES or path[:2] == ("witness", "contact")
+                           or (path[0] == "attachments" and path[-1:] == ("path",)))
+
+
+def _publishable(sc: Scanner, rel: str) -> bool:
+    """Would validation let this attachment be published? (Records, hidden files and paths outside are refused.)"""
+    parts = Path(rel).parts
+    if not parts or parts[0] in ("contacts", "entries", "criteria", "portfolio.yaml") \
+            or any(p.startswith(".") for p in parts):
+        return False
+    try:
+        return (sc.root / rel).resolve().is_relative_to(sc.root.resolve())
+    except (OSError, RuntimeError, ValueError):
+        return False
+
+
+def _attachment(sc: Scanner, rel: str) -> None:
+    path = sc.root / rel
+    if path.suffix.lower() not in TEXT_ATTACHMENTS or rel in sc.attachments:
+        return
+    sc.attachments.add(rel)
+    try:
+        if not path.is_file() or path.stat().st_size > MAX_ATTACHMENT:
+            return
+        text = path.read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        return   # missing-attachment says so
+    sc.body(rel, text, 1, "the attachment", mentions=False, attachment=True)
