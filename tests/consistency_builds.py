@@ -63,6 +63,9 @@ class Built:
             self.pages[key] = published.parse(self.site / key)
         return self.pages[key]
 
+    def criterion_path(self, c) -> str:
+        return os.path.normpath(criterion_page(self, c))
+
     def pub_entries(self, stems) -> Counter:
         return Counter(self.entry_id[s] for s in stems)
 

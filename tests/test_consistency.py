@@ -121,7 +121,10 @@ def gap_counts(o, auto) -> dict:
     out = {"unevidenced-criterion": len(unmet),
            "credit-rules": sum(not ok for _, _, ok in o.credit_rules()),
            "overdue-action": len(o.actions_by_status()["overdue"]),
-           "review-due": sum(o.review_due_finding(k) for k in o.contacts.values())}
+           "review-due": sum(o.review_due_finding(k) for k in o.contacts.values()),
+           "unmapped-entry": sum(not e.get("criteria") for e in o.entries.values()),
+           "criterion-unit-not-chosen": sum(not o.criteria[ref].unit.chosen for e in o.entries.values()
+                                            for ref in dict.fromkeys(e.get("criteria") or []))}
     return {k: v for k, v in out.items() if k not in ignore}
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import test_consistency as tc
+import test_consistency_entries as tce
 from consistency_builds import TOTAL, build
 from oracle import Oracle
 
@@ -79,6 +80,10 @@ def tampered(built, tmp_path, page: str, old: str, new: str):
     (tc.test_contacts_next_review, "contacts.html", 'datetime="2026-06-30"', 'datetime="2026-07-01"', "next review"),
     (tc.test_follow_ups, "follow-ups.html", "Overdue (1)", "Overdue (0)", "count"),
     (tc.test_portfolio_json, "portfolio.json", '"status":"overdue"', '"status":"open"', "action states"),
+    (tce.test_entry_pages, "entries/2026-01-20-forum-meeting-z-q.html", "</span> done</span>", "</span> open</span>",
+     "actions"),
+    (tce.test_gaps_page, "gaps.html", 'id="rule-overdue-action"', 'id="rule-something-else"', "overdue-action"),
+    (tce.test_matrix_index, "matrix.html", "2 of 2 met", "1 of 2 met", "U/1 met"),
     (tc.test_qualification_units, "qualification.html", "<td>3</td>", "<td>4</td>", "credits"),
 ])
 def test_a_page_that_disagrees_is_caught(fixture_build, tmp_path, check, page, old, new, what):
