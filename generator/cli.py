@@ -84,6 +84,10 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="write the portfolio as one archive (site, portfolio.json, evidence, matrix.csv)")
     _common(p)
     p.add_argument("--out", type=Path, default=None, help="folder for the archive (default: SOURCE/export)")
+    p = sub.add_parser("erase", help="erase a contact who asked to be forgotten: delete their file, remove every "
+                                     "reference and keep a tombstone of hashes so check catches later mentions")
+    p.add_argument("contact", metavar="CONTACT-ID", help="the contact's file name without .yaml")
+    p.add_argument("--source", type=Path, default=Path("."), help="the portfolio folder (default: current folder)")
     _assessment_commands(sub)
     return ap
 
@@ -183,6 +187,10 @@ def _run(args) -> int:
         return 2
     if args.command == "new":
         return _new(args)
+    if args.command == "erase":
+        from .privacy.erase import erase
+        erase(args.source, args.contact, sys.stdout)
+        return 0
     if args.command == "assess":
         return _assess(args)
     if args.command == "iqa":
