@@ -28,7 +28,7 @@ SHAPES = {
     "no-entries": dict(entries=0, choose="mandatory"),
     "one-unit": dict(choose="one"),
     "every-unit": dict(choose="all", entries=14),
-    "unchosen-criteria": dict(choose="mandatory", unchosen_share=0.7),
+    "unchosen-criteria": dict(choose="mandatory", unchosen_share=0.7, entries=8),
     "auto-criteria": dict(marking_points=True, contacts=5),
     "no-consent": dict(marking_points=True, consent="none"),
     "all-consent": dict(marking_points=True, consent="all"),

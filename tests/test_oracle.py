@@ -12,6 +12,7 @@ import pytest
 import test_consistency as tc
 import test_consistency_entries as tce
 from consistency_builds import TOTAL, build
+import portfolio_shapes
 from oracle import Oracle
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "site"
@@ -95,3 +96,39 @@ def test_a_page_that_disagrees_is_caught(fixture_build, tmp_path, check, page, o
         check(tampered(fixture_build, tmp_path, page, old, new))
     TOTAL.clear()
     TOTAL.update(before)
+
+
+def test_the_shapes_are_what_they_say(tmp_path):
+    """Each named shape of tests/portfolio_shapes.py really has the feature it is named for, and the shapes
+    together cover every kind of record the consistency tests need (so a change to the generator of shapes
+    cannot quietly make them all alike)."""
+    oracles = {name: Oracle(portfolio_shapes.write(tmp_path / name, seed, **knobs), portfolio_shapes.AS_OF)
+               for name, seed, knobs in portfolio_shapes.all_shapes()}
+    o = oracles
+    qual = lambda x: [u for u in x.units.values() if u.framework == x.qualification]   # noqa: E731
+    assert not o["no-entries"].entries
+    assert len(o["one-unit"].chosen_units("gen-qual")) == 1
+    assert all(u.chosen for u in qual(o["every-unit"]))
+    assert any(not x.unit.chosen and x.evidence for x in o["unchosen-criteria"].criteria.values())
+    autos = [o["auto-criteria"].auto_met(c) for c in o["auto-criteria"].criteria.values() if c.auto]
+    assert True in autos and False in autos and None in autos
+    assert not any(k.data.get("consent") for k in o["no-consent"].contacts.values())
+    assert all(k.data.get("consent") for k in o["all-consent"].contacts.values())
+    assert all(ok for _, _, ok in o["credits-met"].credit_rules())
+    assert [r for r in o["credits-one-short"].credit_rules() if not r[2]] == [("total", None, False)]
+    over = o["credits-over-maximum"]
+    failed = {kind for kind, _, ok in over.credit_rules() if not ok}
+    assert failed == {"total", "max"}
+    assert over.chosen_credits() >= over.frameworks["gen-qual"]["rules"]["min_total"]   # met only if uncapped
+    undated = o["contact-without-dates"].contacts
+    assert any(k.status == "current" and not k.data.get("met") and not k.data.get("reviews")
+               and o["contact-without-dates"].next_review(k) for k in undated.values())
+    assert all(o["actions-every-state"].actions_by_status().values())
+    two = o["two-entries-needed"]
+    assert two.minimum == 2 and any(len(c.evidence) == 1 for c in two.criteria.values())
+    everything = [k for x in oracles.values() for k in x.contacts.values()]
+    assert {k.status for k in everything} == {"current", "potential", "dormant", "ended"}
+    assert {bool((k.data.get("consent") or {}).get("publish")) for k in everything} == {True, False}
+    assert {bool(k.data.get("reviews")) for k in everything} == {True, False}
+    assert {bool(k.data.get("met")) for k in everything} == {True, False}
+    assert {x.minimum for x in oracles.values()} == {1, 2} and {bool(x.extra) for x in oracles.values()} == {True, False}
