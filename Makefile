@@ -18,11 +18,11 @@ UV_PIN    := uv==0.13.8
 UV_COMPILE = $(BIN)/python -m uv pip compile pyproject.toml --quiet --universal --python-version 3.11 \
              --custom-compile-command 'make lock'
 
-.PHONY: build check test test-latest lock lock-upgrade sync-example clean setup serve new-entry new-contact \
-        export bench screenshots docs init
+.PHONY: build check test test-latest test-fork lock lock-upgrade sync-example clean setup serve new-entry \
+        new-contact export bench screenshots docs init
 
-# The venv is (re)installed only when pyproject.toml or a lock file changes: the stamp files remember.
-$(VENV)/.installed: pyproject.toml $(LOCK)
+# The venv is (re)installed only when pyproject.toml, a lock file or the version changes: the stamp files remember.
+$(VENV)/.installed: pyproject.toml $(LOCK) generator/__init__.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) install '$(PIP_PIN)'
 	$(PIP) install -r $(LOCK)
@@ -58,6 +58,14 @@ test-latest:
 	bash tools/ensure-chromium.sh
 	$(VENV)-latest/bin/python -m pip list --format freeze --disable-pip-version-check
 	$(VENV)-latest/bin/python -m pytest $(ARGS)
+
+# The whole suite in a copy of the repository whose records at the root are another learner's (as after
+# `portfolio init` in a fork): the suite must never read the root's records. FORK_RECORDS picks them.
+FORK         ?= /tmp/portfolio-fork
+FORK_RECORDS ?= tests/fixtures/site
+test-fork: $(VENV)/.installed-test
+	$(BIN)/python tests/repo_copy.py $(FORK) $(FORK_RECORDS)
+	cd $(FORK) && PYTHONPATH=$(FORK) $(abspath $(BIN))/python -m pytest -p no:cacheprovider $(ARGS)
 
 # Re-pin after changing the dependencies in pyproject.toml: versions already pinned are kept where they
 # still fit (`make lock-upgrade` moves every pin to the newest release). Commit both lock files.

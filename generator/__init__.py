@@ -1,3 +1,3 @@
 """The portfolio generator: plain-text evidence records in, a cross-referenced static site out."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

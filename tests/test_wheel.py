@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLE, REPO
+from repo_copy import copy_repository
 
 # what pip prints when it cannot reach an index or find a release: the machine cannot build, not a bug
 OFFLINE = ("No matching distribution found", "Could not find a version", "Failed to establish a new connection",
@@ -33,26 +34,11 @@ def _must(proc: subprocess.CompletedProcess, what: str) -> None:
         pytest.fail(f"{what} failed:\n{proc.stdout}\n{proc.stderr}")
 
 
-def source_files(repo: Path) -> list[str]:
-    """The files a clone holds: git's list where the repository is one (tracked and new, not ignored)."""
-    git = shutil.which("git")
-    if git and (repo / ".git").exists():
-        proc = _run(git, "-C", repo, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
-        if proc.returncode == 0:
-            return [f for f in proc.stdout.split("\0") if f and (repo / f).is_file()]
-    skip = {".git", ".venv", ".venv-latest", "site", ".cache", "build", "dist", "__pycache__", ".pytest_cache"}
-    return [p.relative_to(repo).as_posix() for p in repo.rglob("*")
-            if p.is_file() and not skip & set(p.relative_to(repo).parts)]
-
-
 @pytest.fixture(scope="session")
 def wheel(tmp_path_factory) -> Path:
     """A wheel built as a user would build one, from a copy of the repository (building in place would
     leave build/ and *.egg-info in it)."""
-    src = tmp_path_factory.mktemp("wheel-src") / "repo"
-    for rel in source_files(REPO):
-        (src / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(REPO / rel, src / rel)
+    src = copy_repository(REPO, tmp_path_factory.mktemp("wheel-src") / "repo")
     dist = tmp_path_factory.mktemp("dist")
     _must(_run(sys.executable, "-m", "pip", "wheel", "--quiet", "--disable-pip-version-check", "--no-deps",
                "-w", dist, src), "build a wheel")
