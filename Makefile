@@ -59,12 +59,13 @@ test-latest:
 	$(VENV)-latest/bin/python -m pip list --format freeze --disable-pip-version-check
 	$(VENV)-latest/bin/python -m pytest $(ARGS)
 
-# The whole suite in a copy of the repository whose records at the root are another learner's (as after
-# `portfolio init` in a fork): the suite must never read the root's records. FORK_RECORDS picks them.
-FORK         ?= /tmp/portfolio-fork
-FORK_RECORDS ?= tests/fixtures/site
+# The whole suite in a copy of the repository made a learner's own by `portfolio init --force` (the
+# example's records at the root replaced): the suite must never read the root's records.
+FORK ?= /tmp/portfolio-fork
 test-fork: $(VENV)/.installed-test
-	$(BIN)/python tests/repo_copy.py $(FORK) $(FORK_RECORDS)
+	$(BIN)/python tests/repo_copy.py $(FORK)
+	cd $(FORK) && PYTHONPATH=$(FORK) $(abspath $(BIN))/python -m generator init . --name "Sam Learner" \
+	  --registered 2026-01-15 --force
 	cd $(FORK) && PYTHONPATH=$(FORK) $(abspath $(BIN))/python -m pytest -p no:cacheprovider $(ARGS)
 
 # Re-pin after changing the dependencies in pyproject.toml: versions already pinned are kept where they

@@ -60,10 +60,10 @@ def git_commit_all(root: Path, message: str = "records") -> None:
         subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, env=env)
 
 
-if __name__ == "__main__":   # make test-fork: python tests/repo_copy.py DEST RECORDS_FOLDER
+if __name__ == "__main__":   # make test-fork: python tests/repo_copy.py DEST
     import sys
-    dest, records = Path(sys.argv[1]), Path(sys.argv[2])
+    dest = Path(sys.argv[1])
     if dest.exists():
         shutil.rmtree(dest)
-    replace_records(copy_repository(Path(__file__).resolve().parents[1], dest), records)
-    print(f"{dest}: a copy of the repository whose records are those of {records}")
+    copy_repository(Path(__file__).resolve().parents[1], dest)
+    print(f"{dest}: a copy of the repository")

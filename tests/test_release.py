@@ -146,15 +146,19 @@ def test_the_workflow_run_steps_check_and_build_a_forks_own_records(tmp_path):
     assert "Ada Learner" in (fork / "site" / "index.html").read_text("utf-8")
 
 
-def test_a_fork_whose_records_are_replaced_still_passes_the_suite(tmp_path):
-    """The suite never reads the records at the root: replace them (as `portfolio init` does in a fork) and the
-    tests that build the example and compare the example copy still pass (the copy's comparison skips: the root
-    is now the learner's own). `make test-fork` runs the whole suite so."""
+def test_a_fork_made_the_learners_own_by_init_still_passes_the_suite(tmp_path):
+    """The suite never reads the records at the root: `portfolio init --force` in a fork replaces them with a
+    new learner's skeleton, and the tests that build the example and compare the example copy still pass (the
+    copy's comparison skips: the root is now the learner's own). `make test-fork` runs the whole suite so."""
     fork = copy_repository(REPO, tmp_path / "fork")
-    replace_records(fork, FIXTURES / "site")
+    env = clean_env(PYTHONPATH=str(fork))
+    init = _run([sys.executable, "-m", "generator", "init", fork, "--name", "Sam Learner", "--registered",
+                 "2026-01-15", "--force"], cwd=fork, env=env)
+    assert init.returncode == 0, init.stdout + init.stderr
+    assert "Sam Learner" in (fork / "portfolio.yaml").read_text("utf-8")
+    assert not list((fork / "entries").glob("*.md"))
     subset = ["tests/test_example_copy.py", "tests/test_site_example.py", "tests/test_matrix_truth.py"]
-    r = _run([sys.executable, "-m", "pytest", "-rs", "-p", "no:cacheprovider", *subset], cwd=fork,
-             env=clean_env(PYTHONPATH=str(fork)))
+    r = _run([sys.executable, "-m", "pytest", "-rs", "-p", "no:cacheprovider", *subset], cwd=fork, env=env)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-2000:]
     assert "the records at the repository root are a learner's own portfolio" in r.stdout
     assert re.search(r"\d+ passed", r.stdout)
