@@ -15,8 +15,8 @@ import pytest
 import yaml
 
 import generator
-from conftest import EXAMPLE, FIXTURES, REPO
-from repo_copy import copy_repository, git_commit_all, replace_records
+from conftest import EXAMPLE, REPO
+from repo_copy import copy_repository, git_commit_all
 
 OFFLINE = ("No matching distribution found", "Could not find a version", "Failed to establish a new connection",
            "Temporary failure in name resolution", "Network is unreachable")
@@ -131,11 +131,14 @@ def test_the_documented_pre_commit_config_passes_a_clean_portfolio_stops_an_erro
 # -- the GitHub workflow, in a fork whose records are the learner's ------------------------------------
 
 def test_the_workflow_run_steps_check_and_build_a_forks_own_records(tmp_path):
+    """The workflow's `run:` steps, as GitHub runs them, in a fork made the learner's own by `portfolio init`."""
     wf = yaml.safe_load((REPO / ".github" / "workflows" / "portfolio.yml").read_text("utf-8"))
     steps = [s["run"] for s in wf["jobs"]["check"]["steps"] if "run" in s]
     assert steps
     fork = copy_repository(REPO, tmp_path / "fork")
-    replace_records(fork, FIXTURES / "site")          # another learner's records, as after `portfolio init`
+    init = _run([sys.executable, "-m", "generator", "init", fork, "--name", "Sam Learner", "--registered",
+                 "2026-01-15", "--force"], cwd=fork, env=clean_env(PYTHONPATH=str(fork)))   # the learner's own
+    assert init.returncode == 0, init.stdout + init.stderr
     env = clean_env(CI="true", GITHUB_ACTIONS="true")
     for step in steps:
         r = _run(["bash", "-e", "-c", step], cwd=fork, env=env)
@@ -143,7 +146,7 @@ def test_the_workflow_run_steps_check_and_build_a_forks_own_records(tmp_path):
         assert r.returncode == 0, f"{step}\n{r.stdout}\n{r.stderr}"
         assert "Traceback" not in r.stderr
     assert (fork / "site" / "index.html").is_file()
-    assert "Ada Learner" in (fork / "site" / "index.html").read_text("utf-8")
+    assert "Sam Learner" in (fork / "site" / "index.html").read_text("utf-8")
 
 
 def test_a_fork_made_the_learners_own_by_init_still_passes_the_suite(tmp_path):
