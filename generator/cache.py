@@ -1,42 +1,60 @@
 """Incremental builds: a persistent cache keyed by content hashes, never by modification times.
 
-Two stages are cached, each under a key that includes the generator's own code, so a new
-generator (or an edited one) never reuses stale results:
+The cache does no stage's work itself: the stages ask it. `load.load` asks it for a file whose bytes
+are unchanged (`recall`) and tells it each file parsed (`remember`); `validate.validate` does the same
+for each file's schema check (`recall_checked`, `remember_checked`); `render_site` asks a `PageCache`
+(generator/pagecache.py) whether each page's published copy is still right. Rendered entry bodies
+and redacted entry text are kept by digest for the render and model stages.
 
-1. per record file: the parsed `Source`, its load and schema diagnostics and whether it is
-   schema-valid, keyed by the sha256 of the file's bytes. A warm `check` re-parses nothing;
-   the cross-file reference checks are cheap and always re-run.
-2. per page: a fingerprint of everything the page reads (its `deps`' source digests, or every
-   source when `deps` is None; the templates; the findings about those files; `--as-of`).
-   A page whose fingerprint matches the last publish into the same output folder, and whose
-   file there is still the one we wrote, is not rendered again: `render_site` gives None for
-   it and `write.publish` keeps the existing file.
+The cache is data, never code: one file, `state.v2`, holding a header line naming the format and its
+version, a JSON line (the generator's code digest, the payload's length and sha256), then the payload
+as `marshal` of plain values only (str, int, bool, None, tuples, lists, dicts). Unmarshalling such
+data runs no code, unlike pickle. Records are rebuilt from it field by field into named types
+(`FileRecord`, `write.OutputRecord`, `load.Source`, `diagnostics.Diagnostic`). A cache written by
+other code (another version of the generator) is dropped silently; a corrupt, foreign or unreadable
+one is ignored with one line of notice on stderr. It only ever makes builds faster, never different.
 
 The cache lives in SOURCE/.cache/portfolio (or `--cache DIR`), never in the record folders.
-A cache that cannot be read is ignored; one that cannot be written is skipped silently —
-it only ever makes builds faster, never different.
 """
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import hashlib
+import json
+import marshal
 import os
-import pickle
+import shutil
 import sys
 import tempfile
-import time
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
-from .load import KINDS, Sources, load_file, record_files, record_name, sources_of
-from .write import intact
-from . import validate as validate_stage
+from .diagnostics import Diagnostic
+from .load import Source
+from .pagecache import RACY_NS, PageCache
+from .write import OutputRecord
 
-STATE_FILE = "state.pickle"
-RACY_NS = 2_000_000_000      # a file changed this close to the last save may share its recorded status: re-hash
-_PARALLEL_MIN = 400          # below this many changed files a second process costs more than it saves
+STATE_FILE = "state.v2"
+MAGIC = b"portfolio-generator build cache\n"
+FORMAT = 2                   # bump when the payload's layout changes
+OLD_STATE_FILES = ("state.pickle",)   # earlier formats: removed, never read
+OLD_STATE_FOLDERS = ("templates",)    # Jinja's bytecode cache (marshalled code, run as loaded): removed
+
+
+@dataclass
+class FileRecord:
+    """What the cache knows about one record file, valid while its bytes hash to `digest`."""
+
+    kind: str
+    digest: str                       # sha256 of the file's bytes
+    status: tuple                     # (size, mtime_ns, ctime_ns, inode) when it was hashed
+    source: Source
+    diagnostics: list                 # what loading it found
+    checked: tuple | None = None      # (schema diagnostics, valid) once validated
 
 
 def default_dir(source: Path) -> Path:
@@ -57,52 +75,10 @@ def code_digest() -> str:
     return h.hexdigest()
 
 
-def _digest(*parts) -> str:
-    h = hashlib.sha256()
-    for p in parts:
-        h.update(repr(p).encode("utf-8") if not isinstance(p, bytes) else p)
-        h.update(b"\x1f")
-    return h.hexdigest()
-
-
-def parse_one(kind: str, path: Path, root: Path) -> tuple:
-    """The per-file work: load, file-name check and schema validation. Returns (source, diagnostics, valid)."""
-    diagnostics: list = []
-    source = load_file(path, root, kind, diagnostics)
-    valid = validate_stage.validate_file(source, diagnostics)
-    return source, diagnostics, valid
-
-
-def _parse_many(jobs, root):
-    return [parse_one(kind, path, root) for kind, path in jobs]
-
-
-def _parse_parallel(jobs: list, root: Path) -> list:
-    """Parse on every core: fork keeps the start cheap; order is preserved."""
-    workers = min(os.cpu_count() or 1, 4)
-    if workers < 2 or len(jobs) < _PARALLEL_MIN:
-        return _parse_many(jobs, root)
-    import concurrent.futures as cf
-    import multiprocessing
-    try:
-        ctx = multiprocessing.get_context("fork")
-    except ValueError:  # pragma: no cover - platforms without fork
-        return _parse_many(jobs, root)
-    chunks = [jobs[i::workers] for i in range(workers)]
-    with cf.ProcessPoolExecutor(workers, mp_context=ctx) as pool:
-        # the parent takes a share too, rather than idling while the children work
-        futures = [pool.submit(_parse_many, c, root) for c in chunks[1:]]
-        results = [_parse_many(chunks[0], root)] + [f.result() for f in futures]
-    merged: list = [None] * len(jobs)
-    for i, part in enumerate(results):
-        merged[i::workers] = part
-    return merged
-
-
 @contextlib.contextmanager
 def _no_gc():
-    """Pause the cyclic garbage collector: (un)pickling a large state allocates millions of small
-    objects, and the collections that triggers cost three times the load itself."""
+    """Pause the cyclic garbage collector: (un)marshalling a large state allocates millions of small
+    objects, and the collections that triggers cost more than the load itself."""
     was = gc.isenabled()
     gc.disable()
     try:
@@ -112,104 +88,196 @@ def _no_gc():
             gc.enable()
 
 
+# -- records <-> plain values ---------------------------------------------------------------------
+_SOURCE_FIELDS = tuple(f.name for f in dataclasses.fields(Source))
+_DIAG_FIELDS = tuple(f.name for f in dataclasses.fields(Diagnostic))
+
+
+def _plain_diags(diags) -> list:
+    return [tuple(getattr(d, n) for n in _DIAG_FIELDS) for d in diags]
+
+
+def _diags(rows) -> list:
+    return [Diagnostic(*row) for row in rows]
+
+
+def _plain_file(rec: FileRecord) -> tuple:
+    checked = None if rec.checked is None else (_plain_diags(rec.checked[0]), bool(rec.checked[1]))
+    return (rec.kind, rec.digest, tuple(rec.status), tuple(getattr(rec.source, n) for n in _SOURCE_FIELDS),
+            _plain_diags(rec.diagnostics), checked)
+
+
+def _file(row) -> FileRecord:
+    kind, digest, status, source, diags, checked = row
+    if not (isinstance(kind, str) and isinstance(digest, str) and len(source) == len(_SOURCE_FIELDS)):
+        raise ValueError("a file record of the wrong shape")
+    src = Source(**dict(zip(_SOURCE_FIELDS, source)))
+    return FileRecord(kind, digest, tuple(status), src, _diags(diags),
+                      None if checked is None else (_diags(checked[0]), bool(checked[1])))
+
+
+def _plain_outputs(outputs: dict) -> dict:
+    return {out: {rel: dataclasses.astuple(rec) for rel, rec in m.items()} for out, m in outputs.items()}
+
+
+def _outputs(plain: dict) -> dict:
+    return {str(out): {str(rel): OutputRecord(*rec) for rel, rec in m.items()} for out, m in plain.items()}
+
+
 class Cache:
     """The persistent cache of one portfolio; keep one instance alive (as `serve` does) to skip reloads."""
 
-    def __init__(self, folder: Path | None):
+    def __init__(self, folder: Path | None, quiet: bool = False):
         self.folder = Path(folder) if folder else None
-        self.files: dict = {}       # rel path -> (kind, digest, source, diagnostics, valid)
-        self.outputs: dict = {}     # resolved out folder -> {site path: (key, sha, size, mtime_ns, ino)}
+        self.quiet = quiet
+        self.files: dict[str, FileRecord] = {}       # path relative to the portfolio -> record
+        self.outputs: dict = {}     # resolved out folder -> {site path: OutputRecord}
         self.bodies: dict = {}      # entry body digest -> rendered HTML (render.data.body_digest)
         self._saved_bodies: set = set()
         self.redactions: dict = {}  # redact.redact_model's memo: redacted entry text by file digest
-        self.file_stats: dict = {}  # rel path -> (size, mtime_ns, ctime_ns, inode) when last hashed
+        self.attachments: dict = {}  # attached file -> (status, size, sha256, when hashed): pagecache.file_facts
         self.saved_at = 0           # time.time_ns() when the state was saved
         self.dirty = False
         self.stats = {"parsed": 0, "reused": 0, "rendered": 0, "kept": 0}
+        self._status: dict = {}     # path -> status seen by recall() this run, for remember()
         self._read()
 
     # -- persistence -------------------------------------------------------------------------
+    def _notice(self, why: str) -> None:
+        if not self.quiet:
+            print(f"portfolio: note: ignoring the build cache {self.folder / STATE_FILE}: {why}; "
+                  "everything is read afresh", file=sys.stderr)
+
     def _read(self) -> None:
         if not self.folder:
             return
+        path = self.folder / STATE_FILE
         try:
-            with open(self.folder / STATE_FILE, "rb") as f, _no_gc():
-                state = pickle.load(f)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+            with open(path, "rb") as f:
+                magic = f.read(len(MAGIC))
+                version = f.readline(16)
+                header = f.readline(4096)
+                payload = f.read()
+        except FileNotFoundError:
             return
-        if isinstance(state, dict) and state.get("code") == code_digest():
-            self.files, self.outputs = state["files"], state["outputs"]
-            self.bodies = state.get("bodies", {})
-            self.redactions = state.get("redactions", {})
-            self.file_stats, self.saved_at = state.get("file_stats", {}), state.get("saved_at", 0)
-            self._saved_bodies = set(self.bodies)
+        except OSError as exc:
+            return self._notice(f"it cannot be read ({exc.strerror or exc})")
+        if magic != MAGIC:
+            return self._notice("it is not a portfolio build cache")
+        if version.strip() != str(FORMAT).encode():
+            return self._notice(f"it is in another format ({version.strip().decode('ascii', 'replace')!r})")
+        try:
+            head = json.loads(header)
+            if head["code"] != code_digest():
+                return   # written by another version of the generator: expected after an upgrade
+            if len(payload) != head["size"] or hashlib.sha256(payload).hexdigest() != head["sha256"]:
+                return self._notice("it is damaged (its checksum does not match)")
+            with _no_gc():
+                state = marshal.loads(payload)
+                self._load(state)
+        except (ValueError, TypeError, KeyError, IndexError, EOFError, AttributeError) as exc:
+            self.files, self.outputs, self.bodies, self.redactions, self.attachments = {}, {}, {}, {}, {}
+            return self._notice(f"it is damaged ({type(exc).__name__})")
+
+    def _load(self, state) -> None:
+        if not isinstance(state, dict):
+            raise ValueError("not a mapping")
+        self.files = {str(rel): _file(row) for rel, row in state["files"].items()}
+        self.outputs = _outputs(state["outputs"])
+        self.bodies = {str(k): str(v) for k, v in state["bodies"].items()}
+        self.redactions = dict(state["redactions"])
+        self.attachments = dict(state["attachments"])
+        self.saved_at = int(state["saved_at"])
+        self._saved_bodies = set(self.bodies)
 
     def save(self) -> None:
+        """Write the state if anything changed; a cache that cannot be written is skipped, never fatal."""
         if not self.folder or not self.dirty:
             return
+        import time
+        tmp = None
         try:
+            with _no_gc():
+                payload = marshal.dumps({
+                    "files": {rel: _plain_file(rec) for rel, rec in self.files.items()},
+                    "outputs": _plain_outputs(self.outputs), "bodies": self.bodies, "redactions": self.redactions,
+                    "attachments": self.attachments, "saved_at": time.time_ns()}, 4)
+            head = json.dumps({"code": code_digest(), "size": len(payload),
+                               "sha256": hashlib.sha256(payload).hexdigest()}).encode()
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".state-", dir=self.folder)
-            with os.fdopen(fd, "wb") as f, _no_gc():
-                pickle.dump({"code": code_digest(), "files": self.files, "outputs": self.outputs,
-                             "bodies": self.bodies, "redactions": self.redactions,
-                             "file_stats": self.file_stats, "saved_at": time.time_ns()}, f,
-                            protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(fd, "wb") as f:
+                f.write(MAGIC + str(FORMAT).encode() + b"\n" + head + b"\n" + payload)
             os.replace(tmp, self.folder / STATE_FILE)
+            tmp = None
+            for old in OLD_STATE_FILES:
+                (self.folder / old).unlink(missing_ok=True)
+            for old in OLD_STATE_FOLDERS:
+                shutil.rmtree(self.folder / old, ignore_errors=True)
             self.dirty = False
-        except OSError:
-            pass  # a read-only folder: build uncached next time, never fail for it
+        except (OSError, ValueError):   # a read-only or full disk, a value marshal cannot hold
+            pass
+        finally:
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
 
-    # -- stage 1: load and validate ----------------------------------------------------------
-    def load_and_validate(self, root: Path, diagnostics: list) -> tuple[Sources, set]:
-        """`load` + `validate`, reusing every file whose bytes are unchanged."""
-        root = Path(root)
-        found = record_files(root, diagnostics)
-        results: dict[str, tuple] = {}
-        misses = []
-        stats: dict[str, tuple] = {}
-        for kind, path in found:
-            rel = record_name(path, root)
-            hit = self.files.get(rel)
-            digest = None
+    # -- stage 1: load (asked by load.load) ---------------------------------------------------
+    def recall(self, kind: str, path: Path, rel: str):
+        """The (Source, load diagnostics) of a file whose bytes are as recorded, or None."""
+        rec = self.files.get(rel)
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        status = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        self._status[rel] = status
+        if rec is None or rec.kind != kind:
+            return None
+        # git's rule: a file whose status is exactly as recorded, and was last changed well before the
+        # record was made, still has the recorded bytes; anything else is read and hashed
+        if not (rec.status == status and st.st_ctime_ns < self.saved_at - RACY_NS):
             try:
-                st = os.stat(path)
-                stats[rel] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-                # git's rule: a file whose status is exactly as recorded, and was last changed well before
-                # the record was made, still has the recorded bytes; anything else is read and hashed
-                if hit and self.file_stats.get(rel) == stats[rel] and st.st_ctime_ns < self.saved_at - RACY_NS:
-                    digest = hit[1]
-                else:
-                    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+                digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
             except OSError:
-                digest = None
-            if digest and hit and hit[0] == kind and hit[1] == digest:
-                results[rel] = hit
-            else:
-                misses.append((kind, path))
-        for (kind, path), (source, diags, valid) in zip(misses, _parse_parallel(misses, root)):
-            results[source.file] = (kind, source.digest, source, diags, valid)
-        self.stats["parsed"] += len(misses)
-        self.stats["reused"] += len(found) - len(misses)
-        if misses or len(results) != len(self.files) or stats != self.file_stats:
-            self.files, self.file_stats = results, stats
+                return None
+            if digest != rec.digest:
+                return None
+            rec.status = status
+            self.dirty = True
+        self.stats["reused"] += 1
+        return rec.source, rec.diagnostics
+
+    def remember(self, kind: str, source: Source, diagnostics: list) -> None:
+        status = self._status.pop(source.file, (0, 0, 0, 0))
+        self.files[source.file] = FileRecord(kind, source.digest, status, source, list(diagnostics))
+        self.stats["parsed"] += 1
+        self.dirty = True
+
+    def keep_only(self, rels: set) -> None:
+        """Forget files that are gone, so the cache does not grow without end."""
+        if set(self.files) - rels:
+            self.files = {rel: rec for rel, rec in self.files.items() if rel in rels}
+            self.dirty = True
+        self._status.clear()
+
+    # -- stage 2: validate (asked by validate.validate) ----------------------------------------
+    def recall_checked(self, source: Source):
+        rec = self.files.get(source.file)
+        if rec is None or rec.checked is None or rec.digest != source.digest or rec.source is not source:
+            return None
+        return rec.checked
+
+    def remember_checked(self, source: Source, diagnostics: list, valid: bool) -> None:
+        rec = self.files.get(source.file)
+        if rec is not None and rec.source is source:
+            rec.checked = (list(diagnostics), valid)
             self.dirty = True
 
-        by_kind: dict[str, list] = {kind: [] for kind in KINDS}
-        valid = set()
-        for kind, path in found:
-            _, _, source, diags, ok = results[record_name(path, root)]
-            by_kind[kind].append(source)
-            diagnostics.extend(diags)
-            if ok:
-                valid.add(source.file)
-        sources = sources_of(root, by_kind)
-        validate_stage.validate_references(sources, diagnostics)
-        return sources, valid
-
-    # -- stage 2: pages ----------------------------------------------------------------------
-    def pages(self, model, findings, as_of, out: Path, templates: list[Path]) -> "PageCache":
-        return PageCache(self, model, findings, as_of, Path(out).resolve(), templates)
+    # -- stage 3: pages ----------------------------------------------------------------------
+    def pages(self, model, findings, as_of, out: Path, templates: list[Path], redactor=None) -> PageCache:
+        """`redactor`: the build's (pipeline.Result.redactor); what it hides is part of every page's key."""
+        return PageCache(self, model, findings, as_of, Path(out).resolve(), templates, code_digest(), redactor)
 
     def manifest(self, out: Path) -> dict:
         return self.outputs.get(str(Path(out).resolve()), {})
@@ -228,96 +296,3 @@ class Cache:
         if self.outputs.get(key) != manifest:
             self.outputs[key] = manifest
             self.dirty = True
-
-
-def astuple(d) -> tuple:
-    """A diagnostic's fields, for hashing (dataclasses.asdict is an order of magnitude slower)."""
-    return (d.severity, d.rule, d.file, d.line, d.column, d.message, d.subject, d.hint)
-
-
-def _index_facts(e) -> tuple:
-    return (e.id, e.title, str(e.date), e.kind, tuple(e.methods), tuple(c.key for c in e.contacts),
-            tuple(n.id for n in e.networks), tuple(g.id for g in e.goals), tuple(c.ref for c in e.criteria))
-
-
-def git_head(root) -> str:
-    """The commit checked out (entry pages show dates from git history); '' outside a repository."""
-    import shutil
-    import subprocess
-    git = shutil.which("git")
-    if not git or root is None:
-        return ""
-    try:
-        proc = subprocess.run([git, "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
-                              timeout=10, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return ""
-    return proc.stdout.strip() if proc.returncode == 0 else ""
-
-
-def _tree_digest(folders: list[Path]) -> str:
-    h = hashlib.sha256()
-    for folder in folders:
-        if folder.is_dir():
-            for f in sorted(folder.rglob("*")):
-                if f.is_file():
-                    h.update(f.relative_to(folder).as_posix().encode() + b"\0" + f.read_bytes())
-        h.update(b"\x1e")
-    return h.hexdigest()
-
-
-def _assessment_facts(model) -> list:
-    """What the assessment states shown on many pages rest on: the decision and sample records, and the
-    hash of every judged file as it is now (an edited attachment makes a decision stale on every page)."""
-    records = getattr(model, "assessment", None)
-    if records is None:
-        return []
-    return [(x.source.file, x.source.digest, [(j.path, j.current) for j in getattr(x, "evidence", ())])
-            for x in records.decisions + records.samples]
-
-
-class PageCache:
-    """Asked by `render_site` for each page: is the published copy still right? Remembers each page's key."""
-
-    def __init__(self, cache: Cache, model, findings, as_of, out: Path, templates: list[Path]):
-        self.out = out
-        self.previous = cache.manifest(out)
-        self.keys: dict[str, str] = {}
-        self.cache = cache
-        sources = [model.source] + [f.source for f in model.frameworks] + \
-                  [c.source for c in model.contacts] + [e.source for e in model.entries]
-        everything = _digest(sorted((s.file, s.digest) for s in sources))
-        self._by_file: dict[str, list] = {}
-        for d in findings:
-            self._by_file.setdefault(d.file, []).append(d)
-        # what every page may show whatever its deps: the site settings (portfolio.yaml), the templates,
-        # the generator, the date, the git commit (entry pages show when they were first recorded), the
-        # counts of findings (navigation badges), every contact's public name (pseudonyms are numbered
-        # across contacts), and the facts that diary indexes and filters list and count for every entry
-        # (title, date, kind, methods, references): so an edit to an entry's body stays local to the
-        # pages that show that entry, while adding, removing or re-filing one re-renders every page.
-        counts = {}
-        for d in findings:
-            counts[d.severity] = counts.get(d.severity, 0) + 1
-        self.base = _digest(code_digest(), _tree_digest(templates), str(as_of), model.source.digest, git_head(model.root),
-                            sorted(counts.items()), [(c.key, c.display_name) for c in model.contacts],
-                            [_index_facts(e) for e in model.entries], _assessment_facts(model))
-        self.everything = _digest(self.base, everything, [astuple(d) for d in sorted(findings, key=lambda d: d.sort_key())])
-
-    def key(self, page) -> str:
-        deps = getattr(page, "deps", None)
-        if deps is None:
-            part = self.everything
-        else:
-            files = sorted({(d.source.file, d.source.digest) for d in deps})
-            about = [astuple(d) for f, _ in files for d in self._by_file.get(f, ())]
-            part = _digest(self.base, files, about)
-        return _digest(part, page.path, page.template, page.title)
-
-    def fresh(self, page) -> bool:
-        """True when the file published last time for this page is still right: no need to render it."""
-        key = self.keys[page.path] = self.key(page)
-        rec = self.previous.get(page.path)
-        ok = bool(rec) and rec.key == key and intact(self.out / page.path, rec)
-        self.cache.stats["kept" if ok else "rendered"] += 1
-        return ok

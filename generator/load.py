@@ -441,13 +441,68 @@ def _report_not_read(p: Path, root: Path, folder: str, suffix: str, diagnostics:
                                            hint=f"move it to {folder}/{inner.name}"))
 
 
-def load(root: Path, diagnostics: list) -> Sources:
-    """Read every record file under `root`. Never writes; never raises for bad content."""
+def load(root: Path, diagnostics: list, memo=None) -> Sources:
+    """Read every record file under `root`. Never writes; never raises for bad content.
+
+    `memo` (the build cache, generator/cache.py) saves re-reading files whose bytes are unchanged:
+    `memo.recall(kind, path, rel)` gives a file's earlier (Source, load diagnostics) or None,
+    `memo.remember(kind, source, diagnostics)` is told each file parsed, and `memo.keep_only(rels)`
+    the files found (`rel`: the path relative to `root`, as in Source.file). Many files to parse
+    are parsed on both cores."""
     root = Path(root)
+    jobs = record_files(root, diagnostics)
+    loaded: dict = {}
+    misses = []
+    for kind, path in jobs:
+        hit = memo.recall(kind, path, record_name(path, root)) if memo is not None else None
+        if hit is None:
+            misses.append((kind, path))
+        else:
+            loaded[path] = hit
+    for (kind, path), (source, found) in zip(misses, load_many(misses, root)):
+        loaded[path] = (source, found)
+        if memo is not None:
+            memo.remember(kind, source, found)
+    if memo is not None:
+        memo.keep_only({record_name(path, root) for _, path in jobs})
     by_kind: dict[str, list] = {kind: [] for kind in KINDS}
-    for kind, path in record_files(root, diagnostics):
-        by_kind[kind].append(load_file(path, root, kind, diagnostics))
+    for kind, path in jobs:
+        source, found = loaded[path]
+        diagnostics.extend(found)
+        by_kind[kind].append(source)
     return sources_of(root, by_kind)
+
+
+PARALLEL_MIN = 400     # below this many files a second process costs more than it saves
+
+
+def _load_some(jobs: list, root: Path) -> list:
+    out = []
+    for kind, path in jobs:
+        found: list = []
+        out.append((load_file(path, root, kind, found), found))
+    return out
+
+
+def load_many(jobs: list, root: Path) -> list:
+    """(Source, its diagnostics) for each (kind, path), in order: on every core (forked, so the start is
+    cheap) when there are many and no other thread runs (forking a threaded process is unsafe)."""
+    import multiprocessing
+    import threading
+    workers = min(os.cpu_count() or 1, 4)
+    if workers < 2 or len(jobs) < PARALLEL_MIN or threading.active_count() > 1 \
+            or "fork" not in multiprocessing.get_all_start_methods():
+        return _load_some(jobs, root)
+    import concurrent.futures as cf
+    chunks = [jobs[i::workers] for i in range(workers)]
+    with cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        # the parent takes a share too, rather than idling while the children work
+        futures = [pool.submit(_load_some, c, root) for c in chunks[1:]]
+        results = [_load_some(chunks[0], root)] + [f.result() for f in futures]
+    merged: list = [None] * len(jobs)
+    for i, part in enumerate(results):
+        merged[i::workers] = part
+    return merged
 
 
 def sources_of(root: Path, by_kind: dict) -> Sources:

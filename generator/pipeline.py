@@ -49,11 +49,8 @@ class Result:
 def check(source: Path, as_of: dt.date, cache=None) -> Result:
     """With a `generator.cache.Cache`, files whose bytes are unchanged are not parsed or validated again."""
     diagnostics: list[Diagnostic] = []
-    if cache is not None:
-        sources, valid = cache.load_and_validate(Path(source), diagnostics)
-    else:
-        sources = load(Path(source), diagnostics)
-        valid = validate(sources, diagnostics)
+    sources = load(Path(source), diagnostics, memo=cache)
+    valid = validate(sources, diagnostics, memo=cache)
     model, redactor = model_stage.build(sources, valid, cache.redactions if cache is not None else None)
     if model is not None:   # privacy fails closed: personal data in anything published is an error
         diagnostics.extend(personal_data(sources, model.checks))
@@ -84,7 +81,8 @@ def build(source: Path, out: Path, as_of: dt.date, strict: bool = False, cache=N
             files = render_site(result.model, result.diagnostics, result.analysis, as_of, result.redactor)
             publish(files, site_copies(result.model, result.redactor), Path(out), Path(source), inspect=inspect)
         else:
-            pages = cache.pages(result.model, result.diagnostics, as_of, out, theme_dirs(result.model))
+            pages = cache.pages(result.model, result.diagnostics, as_of, out, theme_dirs(result.model),
+                                result.redactor)
             files = render_site(result.model, result.diagnostics, result.analysis, as_of, result.redactor,
                                 cache=pages, bodies=cache.bodies)
             manifest = publish(files, site_copies(result.model, result.redactor), Path(out), Path(source),

@@ -475,8 +475,25 @@ def validate_references(sources: Sources, diagnostics: list) -> None:
             assessment.check_entry(source, ar, diagnostics)
 
 
-def validate(sources: Sources, diagnostics: list) -> set:
-    """Validate every record; return the set of files whose records are schema-valid."""
-    valid = {source.file for source in sources.all() if validate_file(source, diagnostics)}
+def validate(sources: Sources, diagnostics: list, memo=None) -> set:
+    """Validate every record; return the set of files whose records are schema-valid.
+
+    `memo` (the build cache) saves validating a file again whose bytes are unchanged:
+    `memo.recall_checked(source)` gives its earlier (diagnostics, valid) or None, and
+    `memo.remember_checked(source, diagnostics, valid)` is told each result. References across files
+    are always checked afresh (an unchanged file can name a contact another edit removed)."""
+    valid = set()
+    for source in sources.all():
+        hit = memo.recall_checked(source) if memo is not None else None
+        if hit is None:
+            found: list = []
+            ok = validate_file(source, found)
+            if memo is not None:
+                memo.remember_checked(source, found, ok)
+        else:
+            found, ok = hit
+        diagnostics.extend(found)
+        if ok:
+            valid.add(source.file)
     validate_references(sources, diagnostics)
     return valid

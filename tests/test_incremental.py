@@ -2,17 +2,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import marshal
 import os
-import pickle
 import random
 import re
 import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from generator import pipeline
-from generator.cache import STATE_FILE, Cache
+from generator.cache import FORMAT, MAGIC, STATE_FILE, Cache, FileRecord, code_digest
+from generator.load import Source
 
 FIXTURE = Path(__file__).parent / "fixtures" / "authoring"
 AS_OF = dt.date(2026, 3, 15)
@@ -104,6 +108,190 @@ def test_incremental_equals_clean_over_random_edits(src, tmp_path):
         assert tree(inc) == clean_build(src, clean), f"differs after edits {done}"
 
 
+# -- every field kind ---------------------------------------------------------------------------------
+# Each edit changes one kind of field the records have, through the YAML (so the file stays valid), and
+# the cached build must equal a clean one byte for byte after it. Entries mention people and contact
+# details in their text, so edits to names, channels and consent change what must be hidden elsewhere.
+
+MENTION = "\nI met Alex Morgan and Bea again; write to alex.new@example.com or call 07700 900{n:03d}.\n"
+
+
+def _yaml(path: Path, change) -> None:
+    data = yaml.safe_load(path.read_text())
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+
+
+def _front(path: Path, change) -> None:
+    _, front, body = path.read_text().split("---\n", 2)
+    data = yaml.safe_load(front)
+    changed = change(data, body)
+    body = changed if isinstance(changed, str) else body
+    path.write_text("---\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True) + "---\n" + body)
+
+
+def _entry(src, rng, change):
+    _front(rng.choice(sorted((src / "entries").glob("*.md"))), change)
+
+
+def _contact(src, rng, change):
+    _yaml(rng.choice(sorted((src / "contacts").glob("*.yaml"))), change)
+
+
+def _portfolio(src, change):
+    _yaml(src / "portfolio.yaml", change)
+
+
+def _criteria(src, change):
+    _yaml(src / "criteria" / "mini.yaml", change)
+
+
+def _toggle(items: list, value) -> list:
+    return [x for x in items if x != value] if value in items and len(items) > 1 else items + [value]
+
+
+CRITS = ["U/000/0001:1.1", "U/000/0001:1.2", "U/000/0001:2.1"]
+
+
+def _channel(c, n):
+    kind = ["email", "phone", "linkedin"][n % 3]
+    value = {"email": "alex.new@example.com", "phone": f"07700 900{n:03d}",
+             "linkedin": "https://www.linkedin.com/in/alex-new"}[kind]
+    channels = c.get("channels") or {}
+    if channels.get(kind) == value:
+        channels.pop(kind)
+    else:
+        channels[kind] = value
+    if channels:
+        c["channels"] = channels
+    else:
+        c.pop("channels", None)
+
+
+def _consent(c, n):
+    consent = c.setdefault("consent", {"basis": "consent", "recorded": dt.date(2026, 1, 2), "publish": False})
+    if n % 2:
+        consent["publish"] = not consent.get("publish", False)
+    else:
+        consent["basis"] = "consent" if consent.get("basis") != "consent" else "legitimate-interests"
+
+
+def _attach(d, body, src, n):
+    f = src / "evidence" / f"extra-{n}.txt"
+    f.write_text(f"Extra evidence {n}\n")
+    d.setdefault("attachments", []).append({"path": f"evidence/extra-{n}.txt", "caption": f"Extra {n}"})
+
+
+def _add_contact(src, n):
+    (src / "contacts" / f"new-person-{n}.yaml").write_text(
+        f"name: Nia Person{n}\nrole: Buyer\norganisation: Shop {n}\nnetworks: [local-forum]\nrelationship: external\n"
+        f"strength: weak\nstatus: potential\nwhy: Knows suppliers.\nchannels: {{email: nia{n}@example.com}}\n"
+        "consent: {basis: consent, recorded: 2026-02-01, publish: false}\n")
+
+
+def _add_entry(src, rng, n):
+    day = rng.randint(1, 28)
+    contacts = sorted(p.stem for p in (src / "contacts").glob("*.yaml"))
+    (src / "entries" / f"2026-02-{day:02d}-added-{n}.md").write_text(ENTRY.format(
+        title=f"Added {n}", day=day, contact=rng.choice(contacts), crit=rng.choice(["1.1", "1.2", "2.1"]),
+        body=f"Body of entry {n}." + MENTION.format(n=n)))
+
+
+def _delete_entry(src, rng):
+    entries = sorted((src / "entries").glob("*.md"))
+    if len(entries) > 1:
+        rng.choice(entries).unlink()
+
+
+FIELD_EDITS = {
+    "entry-title": lambda src, rng, n: _entry(src, rng, lambda d, b: d.update(title=f"Retitled {n}")),
+    "entry-body": lambda src, rng, n: _entry(src, rng, lambda d, b: b + f"\nParagraph {n}: *{rng.random():.5f}*.\n"),
+    "entry-mentions": lambda src, rng, n: _entry(src, rng, lambda d, b: b + MENTION.format(n=n)),
+    "entry-date": lambda src, rng, n: _entry(src, rng, lambda d, b: d.update(date=dt.date(2026, 2, rng.randint(1, 28)))),
+    "entry-kind": lambda src, rng, n: _entry(src, rng, lambda d, b: d.update(kind=rng.choice(
+        ["meeting", "event", "call", "reflection", "online"]))),
+    "entry-methods": lambda src, rng, n: _entry(src, rng, lambda d, b: d.update(methods=_toggle(
+        d.get("methods", []), rng.choice(["phone", "video", "email"])))),
+    "entry-contacts": lambda src, rng, n: _entry(src, rng, lambda d, b: d.update(contacts=_toggle(
+        d.get("contacts", []), rng.choice(sorted(p.stem for p in (src / "contacts").glob("*.yaml")))))),
+    "entry-criteria": lambda src, rng, n: _entry(src, rng, lambda d, b: d.update(criteria=_toggle(
+        d.get("criteria", []), rng.choice(CRITS)))),
+    "entry-networks": lambda src, rng, n: _entry(src, rng, lambda d, b: d.update(networks=_toggle(
+        d.get("networks", []), rng.choice(["local-forum", "staff-council"])))),
+    "entry-goals": lambda src, rng, n: _entry(src, rng, lambda d, b: d.update(goals=[] if d.get("goals") else
+                                                                         ["widen-network"])),
+    "entry-discussion": lambda src, rng, n: _entry(src, rng, lambda d, b: d.update(
+        discussion=d.get("discussion", []) + [f"Point {n} with Alex Morgan"])),
+    "entry-action": lambda src, rng, n: _entry(src, rng, lambda d, b: d.update(actions=(d.get("actions") or []) + [
+        {"do": f"Follow up {n}", "due": dt.date(2026, 3, rng.randint(1, 28)), "outcome": f"Outcome {n}"}])),
+    "entry-action-done": lambda src, rng, n: _entry(src, rng, lambda d, b: [
+        a.update(done=dt.date(2026, 3, 2)) if "done" not in a else a.pop("done") for a in d.get("actions") or []]),
+    "entry-value": lambda src, rng, n: _entry(src, rng, lambda d, b: d.update(
+        value={"given": f"Given {n}", "received": f"Received {n}"})),
+    "entry-caption": lambda src, rng, n: _entry(src, rng, lambda d, b: [
+        a.update(caption=f"Caption {n}") for a in d.get("attachments") or []]),
+    "entry-attachment": lambda src, rng, n: _entry(src, rng, lambda d, b: _attach(d, b, src, n)),
+    "attachment-bytes": lambda src, rng, n: [p.write_bytes(p.read_bytes() + f"line {n}\n".encode())
+                                             for p in sorted((src / "evidence").glob("*.txt"))],
+    "contact-name": lambda src, rng, n: _contact(src, rng, lambda c: c.update(name=rng.choice(
+        ["Alex Morgan", "Alexa Morgan", "Bea Khan", "Beatrice Khan"]))),
+    "contact-role": lambda src, rng, n: _contact(src, rng, lambda c: c.update(role=f"Role {n}")),
+    "contact-organisation": lambda src, rng, n: _contact(src, rng, lambda c: c.update(organisation=f"Firm {n}")),
+    "contact-status": lambda src, rng, n: _contact(src, rng, lambda c: c.update(status=rng.choice(
+        ["current", "dormant", "potential", "ended"]))),
+    "contact-strength": lambda src, rng, n: _contact(src, rng, lambda c: c.update(strength=rng.choice(
+        ["weak", "moderate", "strong"]))),
+    "contact-met": lambda src, rng, n: _contact(src, rng, lambda c: c.update(
+        met={"date": dt.date(2026, 1, rng.randint(1, 28)), "how": f"met {n}"})),
+    "contact-why": lambda src, rng, n: _contact(src, rng, lambda c: c.update(why=f"Reason {n}, says Alex Morgan")),
+    "contact-notes": lambda src, rng, n: _contact(src, rng, lambda c: c.update(notes=f"Private note {n}.")),
+    "contact-review": lambda src, rng, n: _contact(src, rng, lambda c: c.update(reviews=(c.get("reviews") or []) + [
+        {"date": dt.date(2026, 3, 1), "value": 4, "activity": 3, "potential": 5, "decision": "maintain",
+         "note": f"Review {n}"}])),
+    "contact-channel": lambda src, rng, n: _contact(src, rng, lambda c: _channel(c, n)),
+    "contact-consent": lambda src, rng, n: _contact(src, rng, lambda c: _consent(c, n)),
+    "contact-add": lambda src, rng, n: _add_contact(src, n),
+    "learner": lambda src, rng, n: _portfolio(src, lambda p: p["learner"].update(role=f"Lead {n}")),
+    "purpose": lambda src, rng, n: _portfolio(src, lambda p: p.update(purpose=f"Purpose {n}, with Alex Morgan.")),
+    "network": lambda src, rng, n: _portfolio(src, lambda p: p["networks"][rng.randrange(2)].update(
+        name=f"Network {n}", status=rng.choice(["joined", "shortlisted", "left"]))),
+    "goal": lambda src, rng, n: _portfolio(src, lambda p: p["goals"][0].update(
+        statement=f"Goal {n}", status=rng.choice(["planned", "in-progress", "achieved"]))),
+    "site-title": lambda src, rng, n: _portfolio(src, lambda p: p["site"].update(title=f"Portfolio v{n}")),
+    "checks": lambda src, rng, n: _portfolio(src, lambda p: p.update(checks={
+        "review_interval_days": rng.choice([30, 90, 365]), "min_evidence_per_criterion": rng.choice([1, 2])})),
+    "criterion-text": lambda src, rng, n: _criteria(src, lambda f: f["units"][0]["outcomes"][0]["criteria"][0].update(
+        text=f"Explain networking {n}")),
+    "unit-title": lambda src, rng, n: _criteria(src, lambda f: f["units"][0].update(title=f"Networks {n}")),
+    "entry-add": lambda src, rng, n: _add_entry(src, rng, n),
+    "entry-delete": lambda src, rng, n: _delete_entry(src, rng),
+}
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_incremental_equals_clean_over_every_field_kind(src, tmp_path, seed):
+    """Every field kind edited (each once, in a random order, one to three per build), cached == clean."""
+    rng = random.Random(seed)
+    inc, clean = tmp_path / "site", tmp_path / "clean"
+    cache = Cache(src / ".cache" / "portfolio")
+    assert pipeline.build(src, inc, AS_OF, cache=cache).published
+    plan = list(FIELD_EDITS)
+    rng.shuffle(plan)
+    done = []
+    while plan:
+        for _ in range(min(rng.randint(1, 3), len(plan))):
+            name = plan.pop()
+            FIELD_EDITS[name](src, rng, len(done))
+            done.append(name)
+        if rng.random() < 0.5:   # a new process reads the cache from disk; serve keeps one instance
+            cache = Cache(src / ".cache" / "portfolio")
+        result = pipeline.build(src, inc, AS_OF, cache=cache)
+        assert result.published, (done, [d for d in result.errors])
+        got, want = tree(inc), clean_build(src, clean)
+        differ = sorted(p for p in set(got) | set(want) if got.get(p) != want.get(p))
+        assert not differ, f"cached build differs in {differ} after edits {done}"
+
+
 def test_nothing_changed_does_no_work_and_touches_nothing(src, tmp_path):
     out = tmp_path / "site"
     first = cached_build(src, out)
@@ -170,18 +358,93 @@ def test_a_reference_broken_by_another_file_is_still_found_warm(src):
     assert [d.rule for d in result.errors] == ["unknown-contact"]
 
 
-def test_a_cache_from_another_generator_or_a_corrupt_one_is_ignored(src, tmp_path):
+def _saved_cache(src: Path) -> Path:
     folder = src / ".cache" / "portfolio"
     cache = Cache(folder)
     pipeline.check(src, AS_OF, cache)
     cache.save()
-    state = pickle.loads((folder / STATE_FILE).read_bytes())
-    state["code"] = "another version"
-    (folder / STATE_FILE).write_bytes(pickle.dumps(state))
+    return folder
+
+
+def test_the_cache_is_data_in_named_types(src):
+    folder = _saved_cache(src)
+    raw = (folder / STATE_FILE).read_bytes()
+    assert raw.startswith(MAGIC + str(FORMAT).encode() + b"\n")
+    warm = Cache(folder)
+    assert warm.files and all(isinstance(r, FileRecord) for r in warm.files.values())
+    rec = warm.files["entries/2026-02-03-first-forum.md"]
+    assert rec.kind == "entry" and isinstance(rec.source, Source) and rec.checked[1] is True
+    assert rec.source.key_pos and all(isinstance(k, tuple) for k in rec.source.key_pos)
+
+
+def test_a_cache_from_another_generator_is_dropped_silently(src, capsys):
+    folder = _saved_cache(src)
+    magic, version, head, payload = (folder / STATE_FILE).read_bytes().split(b"\n", 3)
+    header = json.loads(head)
+    header["code"] = "another version"
+    (folder / STATE_FILE).write_bytes(b"\n".join([magic, version, json.dumps(header).encode(), payload]))
+    capsys.readouterr()
     assert Cache(folder).files == {}
-    (folder / STATE_FILE).write_bytes(b"not a pickle")
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("damage", ["truncated", "flipped", "foreign", "other-format", "empty", "folder",
+                                    "bad-shape"])
+def test_a_corrupt_foreign_or_unreadable_cache_is_ignored_with_one_line(src, capsys, damage):
+    folder = _saved_cache(src)
+    state = folder / STATE_FILE
+    raw = state.read_bytes()
+    if damage == "truncated":
+        state.write_bytes(raw[:-10])
+    elif damage == "flipped":
+        state.write_bytes(raw[:-5] + bytes([raw[-5] ^ 1]) + raw[-4:])
+    elif damage == "foreign":
+        state.write_bytes(b"PK\x03\x04 not ours at all")
+    elif damage == "other-format":
+        state.write_bytes(raw.replace(MAGIC + str(FORMAT).encode(), MAGIC + b"99", 1))
+    elif damage == "empty":
+        state.write_bytes(b"")
+    elif damage == "folder":
+        state.unlink()
+        state.mkdir()
+    else:   # a well-formed file whose payload is not the state's shape
+        payload = marshal.dumps({"files": {"x": ("entry",)}}, 4)
+        head = json.dumps({"code": code_digest(), "size": len(payload), "sha256": hashlib.sha256(payload).hexdigest()})
+        state.write_bytes(MAGIC + str(FORMAT).encode() + b"\n" + head.encode() + b"\n" + payload)
+    capsys.readouterr()
     stale = Cache(folder)
-    assert stale.files == {} and not pipeline.check(src, AS_OF, stale).errors
+    err = capsys.readouterr().err
+    assert stale.files == {} and err.count("\n") == 1 and err.startswith("portfolio: note: ignoring the build cache")
+    result = pipeline.check(src, AS_OF, stale)
+    assert not result.errors and stale.stats["parsed"] > 0
+
+
+def test_a_crafted_cache_runs_no_code(src, tmp_path):
+    """The old cache was a pickle: a file crafted to run a command ran it. Neither a pickle in the old
+    file's place nor one in the new file's, nor code objects inside a well-formed payload, run now."""
+    folder = _saved_cache(src)
+    sentinel = tmp_path / "pwned"
+
+    class Exploit:
+        def __reduce__(self):
+            return (os.system, (f"touch {sentinel}",))
+
+    import pickle
+    code = compile(f"open({str(sentinel)!r}, 'w')", "x", "exec")
+    (folder / "state.pickle").write_bytes(pickle.dumps(Exploit()))
+    (folder / "templates").mkdir()
+    (folder / "templates" / "__jinja2_x.cache").write_bytes(b"j2/" + marshal.dumps(code))   # old bytecode cache
+    payload = marshal.dumps({"files": {}, "outputs": {}, "bodies": {"d": code}, "redactions": {"x": code},
+                             "attachments": {}, "saved_at": 0}, 4)
+    head = json.dumps({"code": code_digest(), "size": len(payload), "sha256": hashlib.sha256(payload).hexdigest()})
+    (folder / STATE_FILE).write_bytes(MAGIC + str(FORMAT).encode() + b"\n" + head.encode() + b"\n" + payload)
+    cache = Cache(folder)
+    assert pipeline.build(src, tmp_path / "site", AS_OF, cache=cache).published
+    (folder / STATE_FILE).write_bytes(pickle.dumps(Exploit()))
+    assert pipeline.build(src, tmp_path / "site", AS_OF, cache=Cache(folder, quiet=True)).published
+    assert not sentinel.exists()
+    assert not (folder / "state.pickle").exists()     # the old format's file is removed at the next save
+    assert not (folder / "templates").exists()        # and so are compiled templates: they were code
 
 
 def test_benchmark_smoke(tmp_path, capsys, monkeypatch):

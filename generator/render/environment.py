@@ -76,27 +76,20 @@ def _templates_state(dirs: list[Path]) -> tuple:
     return tuple(state)
 
 
-def environment(dirs: list[Path], bytecode_dir: Path | None = None) -> jinja2.Environment:
-    """One environment per theme stack and state, kept across builds: compiled templates are reused,
-    and Jinja need not stat a template file on every page (auto_reload is off). With a
-    `bytecode_dir` (in the build cache), templates compiled by an earlier process are reused too."""
-    key = (_templates_state(dirs), str(bytecode_dir))
+def environment(dirs: list[Path]) -> jinja2.Environment:
+    """One environment per theme stack and state, kept across builds in one process (`serve`): compiled
+    templates are reused, and Jinja need not stat a template file on every page (auto_reload is off).
+    Compiled templates are never kept on disk: Jinja's bytecode cache is marshalled code that would be
+    run as loaded, and the build cache must be data that cannot run (generator/cache.py)."""
+    key = _templates_state(dirs)
     if key not in _ENVIRONMENTS:
         _ENVIRONMENTS.clear()
-        _ENVIRONMENTS[key] = _make(dirs, bytecode_dir)
+        _ENVIRONMENTS[key] = _make(dirs)
     return _ENVIRONMENTS[key]
 
 
-def _make(dirs: list[Path], bytecode_dir: Path | None) -> jinja2.Environment:
-    bytecode = None
-    if bytecode_dir is not None:
-        try:
-            Path(bytecode_dir).mkdir(parents=True, exist_ok=True)
-            bytecode = jinja2.FileSystemBytecodeCache(str(bytecode_dir))
-        except OSError:
-            bytecode = None   # a read-only cache folder: compile as usual
+def _make(dirs: list[Path]) -> jinja2.Environment:
     env = jinja2.Environment(
-        bytecode_cache=bytecode,
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d / "templates")) for d in dirs] + [
             jinja2.PrefixLoader({DEFAULT_PREFIX: jinja2.FileSystemLoader(str(dirs[-1] / "templates"))})]),
         autoescape=True,

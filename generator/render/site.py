@@ -42,8 +42,7 @@ def render_site(model, findings, analysis, as_of, redactor=None, cache=None, bod
     `analysis` holds every fact the pages display; `redactor` (kept from templates) makes the findings public."""
     from .data import SiteData
 
-    folder = getattr(getattr(cache, "cache", None), "folder", None)
-    env = environment(theme_dirs(model), folder / "templates" if folder else None)
+    env = environment(theme_dirs(model))
     site = SiteData(model, findings, analysis, as_of, redactor)
     site.prepare_bodies(bodies if bodies is not None else {})
     common = {"rules": RULES, "model": model, "site": site, "analysis": analysis, "as_of": as_of,

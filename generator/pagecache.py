@@ -1,0 +1,160 @@
+"""Which pages need rendering again: each page's key is a digest of everything it may show.
+
+A page's key covers, whatever its `deps`: the generator's code, the templates, `--as-of`, the site
+settings (portfolio.yaml), the git commit (entry pages show when they were first recorded), the
+counts of findings (navigation badges), every contact's public name (pseudonyms are numbered across
+contacts), the facts diary indexes list for every entry, the redaction in force (what is hidden
+depends on every contact's name, consent and channels: a detail that has just become private must
+leave every page that shows it) and the assessment records. Then, per page: the records it reads
+(its `deps`' file digests, every file when `deps` is None), the findings about those files, and the
+size and sha256 of the files their entries attach (pages show them). A page whose key matches the
+last publish into the same folder, and whose file there is still the one written, is kept.
+
+`tests/test_incremental.py` edits every field kind at random and demands the cached build equal a
+clean one byte for byte: a fact a page shows that is missing here fails it.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from .write import intact
+
+RACY_NS = 2_000_000_000      # a file changed this close to the last look may share its recorded status
+
+
+def digest(*parts) -> str:
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(repr(p).encode("utf-8") if not isinstance(p, bytes) else p)
+        h.update(b"\x1f")
+    return h.hexdigest()
+
+
+def astuple(d) -> tuple:
+    """A diagnostic's fields, for hashing (dataclasses.asdict is an order of magnitude slower)."""
+    return (d.severity, d.rule, d.file, d.line, d.column, d.message, d.subject, d.hint)
+
+
+def _index_facts(e) -> tuple:
+    return (e.id, e.title, str(e.date), e.kind, tuple(e.methods), tuple(c.key for c in e.contacts),
+            tuple(n.id for n in e.networks), tuple(g.id for g in e.goals), tuple(c.ref for c in e.criteria))
+
+
+def git_head(root) -> str:
+    """The commit checked out (entry pages show dates from git history); '' outside a repository."""
+    import shutil
+    import subprocess
+    git = shutil.which("git")
+    if not git or root is None:
+        return ""
+    try:
+        proc = subprocess.run([git, "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
+                              timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return proc.stdout.strip() if proc.returncode == 0 else ""
+
+
+def tree_digest(folders: list[Path]) -> str:
+    h = hashlib.sha256()
+    for folder in folders:
+        if folder.is_dir():
+            for f in sorted(folder.rglob("*")):
+                if f.is_file():
+                    h.update(f.relative_to(folder).as_posix().encode() + b"\0" + f.read_bytes())
+        h.update(b"\x1e")
+    return h.hexdigest()
+
+
+def _assessment_facts(model) -> list:
+    """What the assessment states shown on many pages rest on: the decision and sample records, and the
+    hash of every judged file as it is now (an edited attachment makes a decision stale on every page)."""
+    records = getattr(model, "assessment", None)
+    if records is None:
+        return []
+    return [(x.source.file, x.source.digest, [(j.path, j.current) for j in getattr(x, "evidence", ())])
+            for x in records.decisions + records.samples]
+
+
+def file_facts(path: Path, known: dict, now_ns: int) -> tuple:
+    """(size, sha256) of a file, or (None, None) when it cannot be read. `known` maps a path to
+    (status, size, sha256) from earlier builds: a file whose status is exactly as recorded, and was last
+    changed well before it was recorded, is not read again (git's rule for racy files)."""
+    key = str(path)
+    try:
+        st = os.stat(path)
+    except OSError:
+        known.pop(key, None)
+        return (None, None)
+    status = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+    rec = known.get(key)
+    if rec and tuple(rec[0]) == status and st.st_ctime_ns < rec[3] - RACY_NS:
+        return (rec[1], rec[2])
+    h = hashlib.sha256()
+    size = 0
+    try:
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+                size += len(block)
+    except OSError:
+        known.pop(key, None)
+        return (None, None)
+    known[key] = (status, size, h.hexdigest(), now_ns)
+    return (size, h.hexdigest())
+
+
+class PageCache:
+    """Asked by `render_site` for each page: is the published copy still right? Remembers each page's key."""
+
+    def __init__(self, cache, model, findings, as_of, out: Path, templates: list[Path], code: str, redactor=None):
+        import time
+        self.out = out
+        self.previous = cache.manifest(out)
+        self.keys: dict[str, str] = {}
+        self.cache = cache
+        sources = [model.source] + [f.source for f in model.frameworks] + \
+                  [c.source for c in model.contacts] + [e.source for e in model.entries]
+        now = time.time_ns()
+        known = dict(cache.attachments)
+        self._attached = {id(e): [(a.path, *file_facts(model.root / a.path, known, now))
+                                  for a in e.attachments] for e in model.entries}
+        live = {str(model.root / a.path) for e in model.entries for a in e.attachments}
+        known = {k: v for k, v in known.items() if k in live}
+        if known != cache.attachments:
+            cache.attachments, cache.dirty = known, True
+        everything = digest(sorted((s.file, s.digest) for s in sources),
+                            [self._attached[id(e)] for e in model.entries])
+        self._by_file: dict[str, list] = {}
+        for d in findings:
+            self._by_file.setdefault(d.file, []).append(d)
+        counts: dict = {}
+        for d in findings:
+            counts[d.severity] = counts.get(d.severity, 0) + 1
+        self.base = digest(code, tree_digest(templates), str(as_of), model.source.digest, git_head(model.root),
+                           sorted(counts.items()), [(c.key, c.display_name) for c in model.contacts],
+                           [_index_facts(e) for e in model.entries], _assessment_facts(model),
+                           redactor.fingerprint() if redactor is not None else "")
+        self.everything = digest(self.base, everything,
+                                 [astuple(d) for d in sorted(findings, key=lambda d: d.sort_key())])
+
+    def key(self, page) -> str:
+        deps = getattr(page, "deps", None)
+        if deps is None:
+            part = self.everything
+        else:
+            files = sorted({(d.source.file, d.source.digest) for d in deps})
+            about = [astuple(d) for f, _ in files for d in self._by_file.get(f, ())]
+            attached = [self._attached[id(d)] for d in deps if id(d) in self._attached]
+            part = digest(self.base, files, about, attached)
+        return digest(part, page.path, page.template, page.title)
+
+    def fresh(self, page) -> bool:
+        """True when the file published last time for this page is still right: no need to render it."""
+        key = self.keys[page.path] = self.key(page)
+        rec = self.previous.get(page.path)
+        ok = bool(rec) and rec.key == key and intact(self.out / page.path, rec)
+        self.cache.stats["kept" if ok else "rendered"] += 1
+        return ok
