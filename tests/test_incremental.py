@@ -110,10 +110,11 @@ def test_incremental_equals_clean_over_random_edits(src, tmp_path):
 
 # -- every field kind ---------------------------------------------------------------------------------
 # Each edit changes one kind of field the records have, through the YAML (so the file stays valid), and
-# the cached build must equal a clean one byte for byte after it. Entries mention people and contact
-# details in their text, so edits to names, channels and consent change what must be hidden elsewhere.
+# the cached build must equal a clean one byte for byte after it. Entries mention people (@contact-id,
+# shown as their name or pseudonym), so edits to names, channels and consent change what every page that
+# mentions them must show. (Names and contact details typed as text are errors now: the build refuses.)
 
-MENTION = "\nI met Alex Morgan and Bea again; write to alex.new@example.com or call 07700 900{n:03d}.\n"
+MENTION = "\nI met @alex-morgan and @bea-khan again (meeting {n}).\n"
 
 
 def _yaml(path: Path, change) -> None:
@@ -221,7 +222,7 @@ FIELD_EDITS = {
     "entry-goals": lambda src, rng, n: _entry(src, rng, lambda d, b: d.update(goals=[] if d.get("goals") else
                                                                          ["widen-network"])),
     "entry-discussion": lambda src, rng, n: _entry(src, rng, lambda d, b: d.update(
-        discussion=d.get("discussion", []) + [f"Point {n} with Alex Morgan"])),
+        discussion=d.get("discussion", []) + [f"Point {n} on rotas"])),
     "entry-action": lambda src, rng, n: _entry(src, rng, lambda d, b: d.update(actions=(d.get("actions") or []) + [
         {"do": f"Follow up {n}", "due": dt.date(2026, 3, rng.randint(1, 28)), "outcome": f"Outcome {n}"}])),
     "entry-action-done": lambda src, rng, n: _entry(src, rng, lambda d, b: [
@@ -243,7 +244,7 @@ FIELD_EDITS = {
         ["weak", "moderate", "strong"]))),
     "contact-met": lambda src, rng, n: _contact(src, rng, lambda c: c.update(
         met={"date": dt.date(2026, 1, rng.randint(1, 28)), "how": f"met {n}"})),
-    "contact-why": lambda src, rng, n: _contact(src, rng, lambda c: c.update(why=f"Reason {n}, says Alex Morgan")),
+    "contact-why": lambda src, rng, n: _contact(src, rng, lambda c: c.update(why=f"Reason {n}: knows the sector")),
     "contact-notes": lambda src, rng, n: _contact(src, rng, lambda c: c.update(notes=f"Private note {n}.")),
     "contact-review": lambda src, rng, n: _contact(src, rng, lambda c: c.update(reviews=(c.get("reviews") or []) + [
         {"date": dt.date(2026, 3, 1), "value": 4, "activity": 3, "potential": 5, "decision": "maintain",
@@ -252,7 +253,7 @@ FIELD_EDITS = {
     "contact-consent": lambda src, rng, n: _contact(src, rng, lambda c: _consent(c, n)),
     "contact-add": lambda src, rng, n: _add_contact(src, n),
     "learner": lambda src, rng, n: _portfolio(src, lambda p: p["learner"].update(role=f"Lead {n}")),
-    "purpose": lambda src, rng, n: _portfolio(src, lambda p: p.update(purpose=f"Purpose {n}, with Alex Morgan.")),
+    "purpose": lambda src, rng, n: _portfolio(src, lambda p: p.update(purpose=f"Purpose {n}: a wider network.")),
     "network": lambda src, rng, n: _portfolio(src, lambda p: p["networks"][rng.randrange(2)].update(
         name=f"Network {n}", status=rng.choice(["joined", "shortlisted", "left"]))),
     "goal": lambda src, rng, n: _portfolio(src, lambda p: p["goals"][0].update(
