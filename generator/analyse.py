@@ -40,7 +40,7 @@ def analyse(model, as_of: dt.date) -> Analysis:
         facts.criterion(c)
     analysis.actions = [facts.action(a) for a in model.actions]
     # the assessment state reads the same facts (an auto criterion met by its rule counts as claimed)
-    state_of(model, facts)
+    analysis.assessment = state_of(model, facts)
     ignore = set(model.checks.get("ignore") or [])
     severity = model.checks.get("severity") or {}
     for rule in gap_rules():

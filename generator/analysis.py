@@ -278,6 +278,7 @@ class Analysis:
     findings: list = field(default_factory=list)      # the gap findings, after checks.ignore / severity
     frameworks: list = field(default_factory=list)    # FrameworkFacts, qualification first
     actions: list = field(default_factory=list)       # ActionFacts of every action, in diary order
+    assessment: object = None   # assessment.state.AssessmentState: each criterion's and unit's assessment state
 
     # the one place templates and outputs look facts up
     def criterion(self, c) -> CriterionFacts:

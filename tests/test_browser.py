@@ -20,7 +20,7 @@ ENTRY = "entries/2026-01-20-forum-meeting-z-q.html"
 TEMPLATE_PAGES = ["index.html", "qualification.html", "units/u-1.html", "units/u-1/1-1.html", "matrix.html",
                   "matrix/u-1.html", "diary.html", "diary/kind/meeting.html", ENTRY, "contacts.html",
                   "contacts/pat-public.html", "networks.html", "plan.html", "gaps.html", "follow-ups.html",
-                  "search.html", "print.html"]
+                  "search.html", "print.html", "assessment.html"]
 
 
 @pytest.fixture(scope="module")
@@ -148,7 +148,7 @@ def test_example_portfolio_accessible(browser, example_site):
     unit = sorted((example_site / "units").glob("*/*.html"))[0].relative_to(example_site).as_posix()
     pages = ["index.html", "qualification.html", "units/" + unit.split("/")[1] + ".html", unit, "matrix.html",
              "diary.html", entry, "contacts.html", contact, "networks.html", "plan.html", "gaps.html",
-             "follow-ups.html"]
+             "follow-ups.html", "assessment.html"]
     with serve(example_site) as base:
         _audit(browser, base, pages)
 

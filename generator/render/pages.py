@@ -84,6 +84,8 @@ def pages(model, findings=None, analysis=None):
     yield Page("plan.html", "plan.html", "Development plan", crumbs=[HOME])
     yield Page("gaps.html", "gaps.html", "Gaps", crumbs=[HOME])
     yield Page("follow-ups.html", "follow-ups.html", "Follow-ups", crumbs=[HOME])
+    yield Page("assessment.html", "assessment.html", "Assessment", crumbs=[HOME], records=model.assessment,
+               units=[u for u in model.chosen_units if u.framework.is_qualification])
     yield Page("search.html", "search.html", "Search", crumbs=[HOME])
     yield Page("search-index.js", None, "Search index", format="search-index")
     yield Page("print.html", "print.html", "Whole portfolio (print)", crumbs=[HOME])

@@ -46,6 +46,7 @@ def render_site(model, findings, analysis, as_of, redactor=None, cache=None, bod
     site = SiteData(model, findings, analysis, as_of, redactor)
     site.prepare_bodies(bodies if bodies is not None else {})
     common = {"rules": RULES, "model": model, "site": site, "analysis": analysis, "as_of": as_of,
+              "assessment": analysis.assessment,
               "site_title": (model.site or {}).get("title") or f"{model.learner.get('name')} — portfolio",
               "language": (model.site or {}).get("language") or "en"}
     todo = []
