@@ -50,6 +50,12 @@ def summary_line(diagnostics, coverage: dict | None = None, hidden: int = 0) -> 
         what = "criteria evidenced" if i == 0 else "and"
         line += (f"; {what} {fw['evidenced']}/{fw['total']} ({fw['percent']}%) across "
                  f"{_plural(fw['units'], 'unit')} of {fw.get('framework') or 'the qualification'}")
+    assessed = (coverage or {}).get("assessment")
+    if assessed:
+        n = assessed["counts"]
+        line += (f"; assessed: {n['met']} met, {n['not-yet']} not yet met, {n['referred']} referred, "
+                 f"{n['stale']} stale, {n['claimed']} awaiting a decision; {assessed['credits_chosen']} credits "
+                 f"chosen, {assessed['credits_signed_off']} signed off")
     if hidden:
         line += f" ({hidden} not shown)"
     return line

@@ -36,7 +36,13 @@ class Result:
     @property
     def coverage(self) -> dict | None:
         """Coverage as the reporters print it: the qualification's, and each framework's apart."""
-        return self.analysis.summary() if self.analysis is not None else None
+        if self.analysis is None:
+            return None
+        out = self.analysis.summary()
+        state = self.analysis.assessment
+        if out is not None and state is not None and state.in_use:   # the assessor's decisions, once there are any
+            out["assessment"] = state.summary(self.model.qualification)
+        return out
 
     @property
     def errors(self) -> list:

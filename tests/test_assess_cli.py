@@ -124,3 +124,32 @@ def test_iqa_plan_is_deterministic_follows_the_policy_and_reports_compliance(tmp
     assert "does not yet comply" in out
     bad = run("iqa", "plan", "--rate", "2", "--source", str(root))
     assert bad.returncode == 2 and "between 0 and 1" in bad.stderr
+
+
+def test_check_summary_and_json_report_count_states_and_signed_off_credits(tmp_path):
+    import json
+
+    import jsonschema
+    f = AFolio(tmp_path)
+    f.decide("d1", ["A/1:1.1", "A/1:1.2"], [A1, B2])
+    f.decide("d2", ["A/1"], [], date="2026-03-26")
+    del f.assessments["d2"]["evidence"]
+    f.decide("d3", ["A/2:1.1"], [B2], outcome="not-yet")
+    root = f.write()
+    text = run("check", "--source", str(root), "--as-of", "2026-04-01", "--no-cache").stdout.splitlines()[-1]
+    # chosen A/1 (1.1, 1.2 met), A/2 (1.1 not yet), B/1 and C/1 (claimed by the reflection): 12 credits, A/1's 3
+    assert text.endswith("assessed: 2 met, 1 not yet met, 0 referred, 0 stale, 2 awaiting a decision; "
+                         "12 credits chosen, 3 signed off"), text
+    doc = json.loads(run("check", "--source", str(root), "--as-of", "2026-04-01", "--no-cache",
+                         "--format", "json").stdout)
+    schema = json.loads((Path(__file__).resolve().parents[1] / "generator" / "schemas" /
+                         "check-report.schema.json").read_text("utf-8"))
+    jsonschema.validate(doc, schema)
+    assert doc["summary"]["coverage"]["assessment"]["credits_signed_off"] == 3
+
+
+def test_no_assessment_line_until_there_is_an_assessor(tmp_path):
+    f = AFolio(tmp_path)
+    del f.portfolio["assessment"]
+    root = f.write()
+    assert "assessed:" not in run("check", "--source", str(root), "--as-of", "2026-04-01", "--no-cache").stdout

@@ -97,3 +97,60 @@ def test_example_assessment_page_agrees_with_the_example_records(example_site):
         assert f"{word}: {n} criteri" in page, (word, n)
     assert f"Decisions by date ({len(decisions)})" in page and f"IQA samples ({len(samples)})" in page
     assert f"Stale decisions ({sum(1 for did in set(latest.values()) if stale(decisions[did]))})" in page
+
+
+# expected per criterion, from the records every_state() writes
+EXPECTED = {"A/1:1.1": ("Met", True), "A/1:1.2": ("Not yet met", False), "A/2:1.1": ("Referred", False),
+            "C/1:1.1": ("Stale", False), "B/1:1.1": ("Claimed", False), "B/2:1.1": ("Not started", False)}
+
+
+def plain(path: Path) -> str:
+    """The page's text without the state icons (they are decoration beside the words)."""
+    return " ".join(re.sub("[✔✘↩⚠◔○◈]", " ", text_of(path)).split())
+
+
+def test_every_state_on_criterion_unit_matrix_print_csv_and_json(tmp_path):
+    import csv
+    import io
+    import json
+    f, root = every_state(tmp_path)
+    out = tmp_path / "site"
+    assert pipeline.build(root, out, dt.date(2026, 4, 1)).published
+    doc = json.loads((out / "portfolio.json").read_text("utf-8"))
+    crits = {c["ref"]: c for fw in doc["frameworks"] for u in fw["units"] for o in u["outcomes"] for c in o["criteria"]}
+    printed = plain(out / "print.html")
+    for ref, (label, sampled) in EXPECTED.items():
+        unit, cid = ref.split(":")
+        slug = unit.lower().replace("/", "-")
+        page = plain(out / "units" / slug / f"{cid.replace('.', '-')}.html")
+        assert f"Assessment {label}" in page, (ref, label)
+        assert ("Sampled by IQA" in page) is sampled
+        assert f"Assessment: {label}" in plain(out / "units" / f"{slug}.html")
+        assert crits[ref]["assessment"]["label"] == label and crits[ref]["assessment"]["sampled"] is sampled
+        if unit != "B/2":   # the print view holds the chosen units (A/1, A/2, B/1, C/1)
+            assert f"{cid} Do part {cid.split('.')[1]} of {unit} — {label}" in printed
+        rows = list(csv.reader(io.StringIO((out / "matrix" / f"{slug}.csv").read_text("utf-8"))))
+        cells = dict(zip(rows[0], rows[-1]))
+        assert cells[ref] == label + (" (sampled by IQA)" if sampled else ""), (ref, cells)
+    assert "Assessment Met IQA Not yet met" in plain(out / "matrix" / "a-1.html")
+    assert doc["assessment"]["credits"] == {"chosen": 12, "signed_off": 0}
+    assert [d["id"] for d in doc["assessment"]["decisions"] if d["stale"]] == ["d4"]
+    assert doc["assessment"]["samples"][0]["decisions"] == ["d1"]
+    # the entry the stale decision judged says so; the one never judged says that too
+    reflection = next(p for p in (out / "entries").glob("*.html") if "reflection" in p.name)
+    assert "this entry changed after the decision" in text_of(reflection)
+    assert "No version history is available" in text_of(reflection)
+    dash = plain(out / "index.html")
+    assert "12 credits chosen, 0 signed off." in dash and "Met: 1" in dash and "Stale: 1" in dash
+
+
+def test_a_signed_off_unit_shows_on_its_page_and_counts_its_credits(tmp_path):
+    f = AFolio(tmp_path / "src")
+    f.decide("d1", ["A/1:1.1", "A/1:1.2"], [A1, B2])
+    f.decide("d2", ["A/1"], [], date="2026-03-26")
+    del f.assessments["d2"]["evidence"]
+    f.portfolio["declaration"] = {"text": "Mine.", "date": "2026-03-20"}
+    out = build(f, tmp_path)
+    assert "Sign-off Signed off" in plain(out / "units" / "a-1.html")
+    assert "Sign-off Not signed off" in plain(out / "units" / "a-2.html")
+    assert "12 credits chosen, 3 signed off." in text_of(out / "assessment.html")   # A/1 is worth 3 credits

@@ -68,6 +68,12 @@ class AssessmentState:
     units: dict                     # unit ref -> UnitState
     current: list                   # decisions some criterion or unit rests on, by date
     stale: list                     # of those, the ones whose evidence changed
+    judged: dict = field(default_factory=dict)   # id(entry) -> [(decision, changed)]: what judged it, oldest first
+
+    def judging(self, entry) -> list:
+        """The decisions that judged an entry (itself or one of its attachments), and whether what they
+        judged of it has changed since."""
+        return self.judged.get(id(entry), [])
 
     def of(self, criterion) -> CriterionState:
         return self.criteria[criterion.ref]
@@ -85,6 +91,13 @@ class AssessmentState:
         chosen = [u for u in framework.units if u.chosen]
         return (sum(u.credits or 0 for u in chosen),
                 sum(u.credits or 0 for u in chosen if self.units[u.ref].signed_off))
+
+    in_use: bool = False            # the portfolio lists an assessor or holds a decision
+
+    def summary(self, qualification) -> dict:
+        """For the CLI summary and the check report: criteria per state, credits chosen and signed off."""
+        chosen, signed = self.credits(qualification) if qualification is not None else (0, 0)
+        return {"counts": self.counts(), "credits_chosen": chosen, "credits_signed_off": signed}
 
     def counts(self) -> dict:
         out = {s: 0 for s in STATES}
@@ -143,4 +156,13 @@ def compute(model, facts=None) -> AssessmentState:
     current_ids = {id(s.decision) for s in criteria.values() if s.decision} | \
                   {id(s.decision) for s in units.values() if s.decision}
     current = [d for d in decisions if id(d) in current_ids]
-    return AssessmentState(criteria, units, current, [d for d in current if d.stale])
+    judged: dict = {}
+    for d in decisions:
+        mine: dict = {}
+        for j in d.evidence:
+            if j.entry is not None:
+                mine[id(j.entry)] = mine.get(id(j.entry), False) or j.changed
+        for eid, changed in mine.items():
+            judged.setdefault(eid, []).append((d, changed))
+    return AssessmentState(criteria, units, current, [d for d in current if d.stale], judged,
+                           bool(decisions or (records and records.assessors)))

@@ -40,6 +40,33 @@ def _auto(result):
             "evidence": ev}
 
 
+def assessment_dict(m, a) -> dict:
+    """Decisions, samples, the declaration and the totals, as the Assessment page shows them."""
+    records, state = m.assessment, a.assessment
+    person = lambda p: p.id if p else None   # noqa: E731
+    credits = state.credits(m.qualification) if m.qualification else (0, 0)
+    return {
+        "assessors": [{"id": p.id, "name": p.name} for p in records.assessors],
+        "iqas": [{"id": p.id, "name": p.name} for p in records.iqas],
+        "counts": state.counts(),
+        "credits": {"chosen": credits[0], "signed_off": credits[1]},
+        "decisions": [{
+            "id": d.id, "date": _iso(d.date), "assessor": person(d.assessor), "outcome": d.outcome,
+            "criteria": [c.ref for c in d.criteria], "units": [u.ref for u in d.units], "methods": d.methods,
+            "location": d.location or None, "stale": d.stale, "current": any(x is d for x in state.current),
+            "evidence": [{"entry": j.entry.slug if j.entry is not None else None, "kind": "entry" if j.is_entry
+                          else "attachment", "sha256": j.sha256, "changed": j.changed} for j in d.evidence],
+            "feedback": d.feedback, "reply": {"date": _iso(d.reply_date), "text": d.reply} if d.reply else None,
+            "sampled_in": [s.id for s in d.samples]} for d in records.decisions],
+        "samples": [{"id": s.id, "date": _iso(s.date), "iqa": person(s.iqa), "stage": s.stage or None,
+                     "decisions": [d.id for d in s.decisions], "outcome": s.outcome, "feedback": s.feedback,
+                     "action": s.action or None, "closed": _iso(s.closed)} for s in records.samples],
+        "open_claims": [{"criterion": s.criterion.ref, "since": _iso(s.claimed_since)} for s in state.open_claims],
+        "declaration": {"text": records.declaration_text, "date": _iso(records.declaration_date)}
+        if records.declaration_text else None,
+    }
+
+
 def model_dict(site) -> dict:
     """The model and the analysis's facts as published: every status, count and date is the analysis's."""
     m, a = site.model, site.analysis
@@ -53,9 +80,11 @@ def model_dict(site) -> dict:
             units.append({
                 "ref": u.ref, "title": u.title, "level": u.level, "credits": u.credits, "group": u.group,
                 "chosen": u.chosen, "url": paths.unit(u), "coverage": {"met": uf.met, "total": uf.total},
+                "assessment": a.assessment.unit(u).as_dict(),
                 "outcomes": [{"id": o.id, "text": o.text, "criteria": [{
                     "ref": c.ref, "id": c.id, "text": c.text, "url": paths.criterion(c), "met": a.criterion(c).met,
-                    "evidence": [e.slug for e in a.criterion(c).evidence], "auto": _auto(a.criterion(c).auto)}
+                    "evidence": [e.slug for e in a.criterion(c).evidence], "auto": _auto(a.criterion(c).auto),
+                    "assessment": a.assessment.of(c).as_dict()}
                     for c in o.criteria]} for o in u.outcomes]})
         frameworks.append({"id": fw.id, "title": fw.title, "is_qualification": fw.is_qualification,
                            **{k: fw.data.get(k) for k in ("awarding_body", "number", "level", "valid_from",
@@ -92,7 +121,9 @@ def model_dict(site) -> dict:
             "attachments": [{"path": a.path, "caption": a.caption, "size": a.size, "sha256": a.sha256}
                             for a in site.attachments(e)],
             "reflection": e.reflection,
-            "witness": {"contact": e.witness.key, "confirmed": e.witness_confirmed} if e.witness else None,
+            "witness": {"contact": e.witness.key, "confirmed": e.witness_confirmed,
+                        "verified": {**e.witness_verified, "date": _iso(e.witness_verified["date"])}
+                        if e.witness_verified else None} if e.witness else None,
             "history": {"first_recorded": hist[0], "last_changed": hist[1]} if hist else None,
             "body": e.body})
     return {
@@ -116,6 +147,7 @@ def model_dict(site) -> dict:
                   for g in m.goals],
         "contacts": contacts,
         "entries": entries,
+        "assessment": assessment_dict(m, a),
         "diagnostics": [d.as_dict() for d in site.findings],
         "summary": dict(site.counts),
     }
@@ -152,6 +184,10 @@ def search_index_js(site) -> bytes:
     return f"window.PORTFOLIO_SEARCH = {body};\n".encode("utf-8")
 
 
+def _state_cell(s) -> str:
+    return s.label + (" (sampled by IQA)" if s.sampled else "")
+
+
 def matrix_csv(unit, rows, site) -> bytes:
     """Entries down, the unit's criteria across; a cell is 'x' where the entry evidences the criterion."""
     crits = unit.criteria
@@ -160,4 +196,5 @@ def matrix_csv(unit, rows, site) -> bytes:
         mine = set(e.criteria)
         table.append([_iso(e.date), e.slug, e.title] + ["x" if c in mine else "" for c in crits])
     table.append(["", "", "met"] + ["yes" if site.analysis.criterion(c).met else "no" for c in crits])
+    table.append(["", "", "assessment"] + [_state_cell(site.analysis.assessment.of(c)) for c in crits])
     return csv_bytes(table)

@@ -34,6 +34,11 @@ def label(obj) -> str:
     return str(obj)
 
 
+def _history_of(model):
+    from ..assessment.rules import history_of
+    return history_of(model)
+
+
 def render_site(model, findings, analysis, as_of, redactor=None, cache=None, bodies=None):
     """Yield (site path, bytes) for every page, in a stable order, rendering lazily so a large site is
     never held in memory whole. With a `cache` (generator.cache.PageCache), a page whose published
@@ -47,6 +52,9 @@ def render_site(model, findings, analysis, as_of, redactor=None, cache=None, bod
     site.prepare_bodies(bodies if bodies is not None else {})
     common = {"rules": RULES, "model": model, "site": site, "analysis": analysis, "as_of": as_of,
               "assessment": analysis.assessment,
+              "assessment_of_entry": analysis.assessment.judging if analysis.assessment else (lambda e: []),
+              "first_recorded": lambda e: _history_of(model).get(e.file),
+              "assessor_name": lambda pid: getattr(model.assessment.person(pid), "name", pid),
               "site_title": (model.site or {}).get("title") or f"{model.learner.get('name')} — portfolio",
               "language": (model.site or {}).get("language") or "en"}
     todo = []
