@@ -130,7 +130,7 @@ def test_every_state_on_criterion_unit_matrix_print_csv_and_json(tmp_path):
         if unit != "B/2":   # the print view holds the chosen units (A/1, A/2, B/1, C/1)
             assert f"{cid} Do part {cid.split('.')[1]} of {unit} — {label}" in printed
         rows = list(csv.reader(io.StringIO((out / "matrix" / f"{slug}.csv").read_text("utf-8"))))
-        cells = dict(zip(rows[0], rows[-1]))
+        cells = dict(zip(rows[0], rows[-2]))   # the assessment row, above the evidence ('met') row
         assert cells[ref] == label + (" (sampled by IQA)" if sampled else ""), (ref, cells)
     assert "Assessment Met IQA Not yet met" in plain(out / "matrix" / "a-1.html")
     assert doc["assessment"]["credits"] == {"chosen": 12, "signed_off": 0}

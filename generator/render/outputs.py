@@ -195,6 +195,7 @@ def matrix_csv(unit, rows, site) -> bytes:
     for e in rows:
         mine = set(e.criteria)
         table.append([_iso(e.date), e.slug, e.title] + ["x" if c in mine else "" for c in crits])
-    table.append(["", "", "met"] + ["yes" if site.analysis.criterion(c).met else "no" for c in crits])
+    # the assessor's decision row, then the evidence row last (readers of the CSV take the last row as 'met')
     table.append(["", "", "assessment"] + [_state_cell(site.analysis.assessment.of(c)) for c in crits])
+    table.append(["", "", "met"] + ["yes" if site.analysis.criterion(c).met else "no" for c in crits])
     return csv_bytes(table)
