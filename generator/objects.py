@@ -79,6 +79,10 @@ class Located:
     source: Origin = field(repr=False, compare=False)
     keys: tuple = field(default=(), repr=False, compare=False)   # its key path in the record
 
+    # attributes for the pipeline only: the theme sandbox (render/environment.py) refuses them to templates,
+    # because a record's file name or private id can spell the name of a contact who did not consent
+    PRIVATE = frozenset({"source", "keys", "file", "at"})
+
     @property
     def file(self) -> str:
         return self.source.file
@@ -195,7 +199,7 @@ class Review(Located):
 
 @dataclass(eq=False)
 class Contact(Located):
-    id: str = ""                   # the file name: private, may contain the name
+    id: str = field(default="", repr=False)   # the file name: private, may contain the name (`key` is public)
     key: str = ""                  # the public id used in the site: id if publishable, else a hash
     display_name: str = ""         # real name with consent.publish, else a pseudonym (the real name is not kept)
     named_as_file: bool = True     # the file name is the slug of the name (or there is no name)
@@ -218,6 +222,8 @@ class Contact(Located):
     introduced: list = field(default_factory=list)
     entries: list = field(default_factory=list)
 
+    PRIVATE = Located.PRIVATE | {"id"}
+
 
 @dataclass(eq=False)
 class Action(Located):
@@ -231,13 +237,15 @@ class Action(Located):
 
 @dataclass(eq=False)
 class Attachment(Located):
-    path: str = ""
+    path: str = field(default="", repr=False)   # the record's path: may hold a hidden name (see PRIVATE)
     caption: str = ""
+
+    PRIVATE = Located.PRIVATE | {"path"}
 
 
 @dataclass(eq=False)
 class Entry(Located):
-    id: str = ""
+    id: str = field(default="", repr=False)   # the file name: may hold a hidden name (`slug` is public)
     title: str = ""
     date: dt.date | None = None
     kind: str = ""
@@ -260,6 +268,8 @@ class Entry(Located):
     body: str = ""
     body_line: int = 1
     slug: str = ""                 # the public id used in the site: id with hidden names cut (redact.py)
+
+    PRIVATE = Located.PRIVATE | {"id", "cited"}
 
 
 @dataclass(eq=False)

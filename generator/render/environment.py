@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment
 
 from .. import shipped
 from . import paths
@@ -88,8 +89,21 @@ def environment(dirs: list[Path]) -> jinja2.Environment:
     return _ENVIRONMENTS[key]
 
 
+class ThemeSandbox(SandboxedEnvironment):
+    """Jinja's sandbox (no `_private` attributes, no Python internals), and no attribute a model class
+    lists in PRIVATE (record file names, private ids: they can spell a hidden contact's name)."""
+
+    def is_safe_attribute(self, obj, attr, value):
+        if attr in getattr(type(obj), "PRIVATE", ()):
+            return False
+        return super().is_safe_attribute(obj, attr, value)
+
+
 def _make(dirs: list[Path]) -> jinja2.Environment:
-    env = jinja2.Environment(
+    # Sandboxed: a theme template reaches only public attributes of what it is given, never `_private`
+    # ones or Python internals (`__globals__`, `__class__` ...), from which it could walk to the redactor
+    # or the loaded records. What it is given holds no channel value or unpublished name (docs/themes.md).
+    env = ThemeSandbox(
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d / "templates")) for d in dirs] + [
             jinja2.PrefixLoader({DEFAULT_PREFIX: jinja2.FileSystemLoader(str(dirs[-1] / "templates"))})]),
         autoescape=True,

@@ -39,6 +39,18 @@ def _history_of(model):
     return history_of(model)
 
 
+def template_context(model, site, analysis, as_of) -> dict:
+    """What every template is given (docs/themes.md): the model (positions, no raw records, no real
+    names), the analysis (every fact decided), the shared SiteData, the rules, and a few settings."""
+    return {"rules": RULES, "model": model, "site": site, "analysis": analysis, "as_of": as_of,
+            "assessment": analysis.assessment,
+            "assessment_of_entry": analysis.assessment.judging if analysis.assessment else (lambda e: []),
+            "first_recorded": lambda e: _history_of(model).get(e.file),
+            "assessor_name": lambda pid: getattr(model.assessment.person(pid), "name", pid),
+            "site_title": (model.site or {}).get("title") or f"{model.learner.get('name')} — portfolio",
+            "language": (model.site or {}).get("language") or "en"}
+
+
 def render_site(model, findings, analysis, as_of, redactor=None, cache=None, bodies=None):
     """Yield (site path, bytes) for every page, in a stable order, rendering lazily so a large site is
     never held in memory whole. With a `cache` (generator.cache.PageCache), a page whose published
@@ -50,13 +62,7 @@ def render_site(model, findings, analysis, as_of, redactor=None, cache=None, bod
     env = environment(theme_dirs(model))
     site = SiteData(model, findings, analysis, as_of, redactor)
     site.prepare_bodies(bodies if bodies is not None else {})
-    common = {"rules": RULES, "model": model, "site": site, "analysis": analysis, "as_of": as_of,
-              "assessment": analysis.assessment,
-              "assessment_of_entry": analysis.assessment.judging if analysis.assessment else (lambda e: []),
-              "first_recorded": lambda e: _history_of(model).get(e.file),
-              "assessor_name": lambda pid: getattr(model.assessment.person(pid), "name", pid),
-              "site_title": (model.site or {}).get("title") or f"{model.learner.get('name')} — portfolio",
-              "language": (model.site or {}).get("language") or "en"}
+    common = template_context(model, site, analysis, as_of)
     todo = []
     for page in pages(model, findings, analysis):
         if cache is not None and cache.fresh(page):
