@@ -9,6 +9,13 @@ from pathlib import Path
 
 import pytest
 
+# `make test ARGS=...` (as .ci/run calls it) exports ARGS to the suite's environment and puts it in MAKEFLAGS, so
+# every `make` a test starts would inherit it: `make build` would pass pytest's options to `portfolio build`.
+# Tests run make as a learner does: without the outer make's variables.
+for _var in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "ARGS", "SOURCE", "OUT", "FORK", "VENV",
+             "NAME", "TITLE"):
+    os.environ.pop(_var, None)
+
 REPO = Path(__file__).resolve().parents[1]   # the code, tools and docs; never the records at the root
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # The example portfolio the suite tests: a copy of the records at the repository root, which are the
