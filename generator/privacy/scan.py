@@ -23,6 +23,7 @@ TEXT_ATTACHMENTS = {".txt", ".md", ".markdown", ".csv", ".tsv", ".json", ".html"
 MAX_ATTACHMENT = 4 << 20
 ENTRY_REFERENCES = {"contacts", "networks", "goals", "criteria"}   # ids, checked where they are defined
 
+_DIGEST = re.compile(r"[0-9a-f]{32,}")
 KIND_WORDS = {"email": "an e-mail address", "phone": "a phone number", "profile": "a profile URL"}
 SHAPE_HINT = ("move it to the contact's `channels` (never published) and refer to the person as @contact-id; "
               "if it is public (an organisation's switchboard, say), list it in `checks.allow_personal_data`")
@@ -127,6 +128,8 @@ class Scanner:
 
     def text(self, source, path, value: str, where: str, mentions: bool = True) -> None:
         """A YAML string at `path` of `source`: findings point into the file when the text is found there."""
+        if _DIGEST.fullmatch(value):
+            return   # a content hash (assessment records bind evidence by SHA-256): not text
         for s, e, kind, detail in self.spans(value, mentions):
             pos, exact = self._locate(source, path, value[s:e], value, s)
             self.report(source.file, pos, kind, detail, where, fix=value[s:e] if exact and mentions else None)
@@ -240,11 +243,23 @@ def scanner(sources, checks: dict) -> Scanner:
                 # the file name is published (slugged); attachments are copied as they are: no mentions
                 sc.text(s, ("attachments", i, "path"), att["path"], "the attachment's file name", mentions=False)
                 _attachment(sc, att["path"])
+    for s in [*getattr(sources, "assessments", []), *getattr(sources, "iqa", [])]:
+        if isinstance(s.data, dict):   # assessors' feedback and the learner's replies are published too
+            sc.walk(s, s.data, (), _where, keys=False, skip=_record_reference)
     sc.parts = False   # an awarding body's wording: "price" there is not Owen Price
     for s in sources.frameworks:
         if isinstance(s.data, dict):
             sc.walk(s, s.data, (), _where, keys=False)
     return sc
+
+
+ASSESSMENT_REFERENCES = {"path", "entry", "entries", "criteria", "criterion", "sha256", "assessor", "iqa", "by"}
+
+
+def _record_reference(path) -> bool:
+    """An id, path or hash in an assessment or IQA record (checked where the record it names is written)."""
+    keys = [k for k in path if isinstance(k, str)]
+    return bool(keys) and keys[-1] in ASSESSMENT_REFERENCES
 
 
 def _entry_skip(path) -> bool:
