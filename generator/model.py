@@ -8,7 +8,6 @@ go straight to the redactor, which is returned beside the model, not inside it.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from collections import namedtuple
 
@@ -37,10 +36,6 @@ def pseudonym(name: str, role: str = "", organisation: str = "") -> str:
     are shown beside it once, on the contact's own page and line, never spliced into text."""
     initials = "".join(part[0].upper() + "." for part in re.split(r"[\s\-]+", name) if part and part[0].isalpha())
     return initials or "A contact"
-
-
-def public_key(contact_id: str) -> str:
-    return "c-" + hashlib.sha256(contact_id.encode("utf-8")).hexdigest()[:10]
 
 
 def _framework(src: Source, is_qualification: bool, chosen_refs: set | None) -> Framework:
@@ -112,6 +107,7 @@ def build(sources: Sources, valid: set, redactions: dict | None = None):
 
     names = _contacts(model, [s for s in sources.contacts if s.file in valid])
     _entries(model, [s for s in sources.entries if s.file in valid])
+    _name_contacts(model, names)
     from .assessment import records as assessment_records
     model.assessment = assessment_records.build(model, sources, valid)
     # learners write contacts' names everywhere: hide the unpublished ones before any stage reads text
@@ -132,7 +128,7 @@ def _contacts(model: Portfolio, sources) -> dict:
             continue  # right to erasure: such a record never reaches the model or the site
         published = consent.get("publish") is True
         c = Contact(o, (), id=s.id, published=published,
-                    key=s.id if published else public_key(s.id),
+                    key=s.id if published else "",   # unpublished: from the pseudonym, below
                     display_name=d["name"] if published else pseudonym(d["name"]),
                     role=d.get("role", ""), organisation=d.get("organisation", ""),
                     relationship=d.get("relationship"), strength=d.get("strength"), status=d.get("status"),
@@ -152,11 +148,8 @@ def _contacts(model: Portfolio, sources) -> dict:
         for g in c.goals:
             g.contacts.append(c)
         model.contacts.append(c)
-    # pseudonyms must be unique to be useful (privacy/mentions.py); then the list is sorted by them
-    unique_pseudonyms(model.contacts, lambda c: pseudonym(names[c]))
     for c in model.contacts:
         minimise(c)   # what the contact's consent does not let the site publish never enters the model
-    model.contacts.sort(key=lambda c: (c.display_name.lower(), c.key))
     model._contacts_by_id = {c.id: c for c in model.contacts}
     for c in model.contacts:
         intro = introducers[c]
@@ -164,6 +157,20 @@ def _contacts(model: Portfolio, sources) -> dict:
         if c.introduced_by:
             c.introduced_by.introduced.append(c)
     return names
+
+
+def _entered(c: Contact) -> dt.date | None:
+    """When a contact entered the portfolio: met, else consent recorded, else their first entry."""
+    return (c.met_date or date(c.consent.get("recorded"))
+            or min((e.date for e in c.entries if e.date), default=None))
+
+
+def _name_contacts(model: Portfolio, names: dict) -> None:
+    """Pseudonyms and keys of the unpublished contacts (unique, numbered in the order they entered the
+    portfolio: privacy/mentions.py), then the list sorted by the names shown. Runs after the entries
+    are built, since a contact's first entry dates them when nothing else does."""
+    unique_pseudonyms(model.contacts, lambda c: pseudonym(names[c]), _entered)
+    model.contacts.sort(key=lambda c: (c.display_name.lower(), c.key))
 
 
 def _entries(model: Portfolio, sources):

@@ -200,7 +200,7 @@ class Review(Located):
 @dataclass(eq=False)
 class Contact(Located):
     id: str = field(default="", repr=False)   # the file name: private, may contain the name (`key` is public)
-    key: str = ""                  # the public id used in the site: id if publishable, else a hash
+    key: str = ""                  # the public id used in the site: id if publishable, else made from the pseudonym
     display_name: str = ""         # real name with consent.publish, else a pseudonym (the real name is not kept)
     named_as_file: bool = True     # the file name is the slug of the name (or there is no name)
     name_slug: str = ""            # that slug, kept only for a published contact (it spells the name)

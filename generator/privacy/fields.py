@@ -58,9 +58,9 @@ CONTACT_FIELDS = (
 )
 
 # Also always published about every contact, derived rather than recorded: the entries they appear in,
-# last interaction and next review date, and the contact's public key (a hash unless named).
+# last interaction and next review date, and the contact's public key (made from the pseudonym unless named).
 DERIVED = ("the entries they appear in (links)", "last interaction and next review date",
-           "the page address: a hash of the file name unless the contact consented to be named")
+           "the page address: made from the pseudonym (T.O. (2) -> c-t-o-2) unless the contact consented to be named")
 
 
 def published(field: Field, consented: bool) -> bool:
