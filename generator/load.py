@@ -31,19 +31,12 @@ Path_ = tuple  # a path into the data: ('contacts', 0) etc.
 KINDS = ("portfolio", "contact", "entry", "framework", "assessment", "iqa")
 
 
-@dataclass
-class Source:
-    """One record file: its data, where each part of it is, and (for entries) its Markdown body."""
+class Positions:
+    """Where things are in a record file: `key_pos` and `value_pos` map a path of keys to (line, col).
+    Shared by a loaded `Source` and by the `Origin` the model keeps in its place."""
 
-    kind: str                      # portfolio | contact | entry | framework
-    file: str                      # path relative to the portfolio root, POSIX style
-    id: str                        # file name without extension
-    data: object = None            # None when the file could not be parsed
-    body: str = ""                 # entries: the Markdown after the front matter
-    body_line: int = 1             # entries: line of the body's first line
-    key_pos: dict = field(default_factory=dict)    # path -> (line, col) of the key naming it
-    value_pos: dict = field(default_factory=dict)  # path -> (line, col) of the value
-    digest: str = ""               # content hash of the raw bytes
+    key_pos: dict
+    value_pos: dict
 
     def pos(self, path=()) -> tuple[int, int]:
         """Best position for a path: its key if it has one, else its value, else its nearest parent."""
@@ -60,6 +53,26 @@ class Source:
     def value_at(self, path=()) -> tuple[int, int]:
         path = tuple(path)
         return self.value_pos.get(path) or self.pos(path)
+
+    def has(self, path) -> bool:
+        path = tuple(path)
+        return path in self.key_pos or path in self.value_pos
+
+
+@dataclass
+class Source(Positions):
+    """One record file: its data, where each part of it is, and (for entries) its Markdown body."""
+
+    kind: str                      # portfolio | contact | entry | framework
+    file: str                      # path relative to the portfolio root, POSIX style
+    id: str                        # file name without extension
+    data: object = None            # None when the file could not be parsed
+    body: str = ""                 # entries: the Markdown after the front matter
+    body_line: int = 1             # entries: line of the body's first line
+    key_pos: dict = field(default_factory=dict)    # path -> (line, col) of the key naming it
+    value_pos: dict = field(default_factory=dict)  # path -> (line, col) of the value
+    digest: str = ""               # content hash of the raw bytes
+
 
 
 _STR = "tag:yaml.org,2002:str"

@@ -13,9 +13,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .load import Positions
+
 
 @dataclass(frozen=True, eq=False)
-class Origin:
+class Origin(Positions):
     """Where a record came from: its file, content digest and the parser's positions of its keys and
     values. Deliberately not the data itself: raw YAML stays inside the load and validate stages."""
 
@@ -27,26 +29,6 @@ class Origin:
     @classmethod
     def of(cls, source) -> "Origin":
         return cls(source.file, source.digest, source.key_pos, source.value_pos)
-
-    def pos(self, path=()) -> tuple[int, int]:
-        """Best position for a path: its key if it has one, else its value, else its nearest parent."""
-        path = tuple(path)
-        while True:
-            if path in self.key_pos:
-                return self.key_pos[path]
-            if path in self.value_pos:
-                return self.value_pos[path]
-            if not path:
-                return (1, 1)
-            path = path[:-1]
-
-    def value_at(self, path=()) -> tuple[int, int]:
-        path = tuple(path)
-        return self.value_pos.get(path) or self.pos(path)
-
-    def has(self, path) -> bool:
-        path = tuple(path)
-        return path in self.key_pos or path in self.value_pos
 
 
 def date(value) -> dt.date | None:
