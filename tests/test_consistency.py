@@ -79,7 +79,7 @@ def test_unit_pages(built):
         rel = b.unit_page[unit.ref]
         doc = b.page(rel)
         meta = pub.meta(doc)
-        t.same(f"{rel}: criteria met", pub.counts(meta["Criteria met"].words()),
+        t.same(f"{rel}: criteria met", pub.counts(meta["Criteria evidenced"].words()),
                [o.unit_count(unit, b.published_auto)])
         t.same(f"{rel}: chosen", meta["Chosen"].words(), "yes" if unit.chosen else "no")
         arts = {}
@@ -105,7 +105,7 @@ def test_criterion_pages(built):
     for c in o.criteria.values():
         rel = os.path.normpath(criterion_page(b, c))
         doc = b.page(rel)
-        t.same(f"{rel}: status", pub.is_met(pub.status_words(pub.meta(doc)["Status"])[0]),
+        t.same(f"{rel}: status", pub.is_met(pub.status_words(pub.meta(doc)["Evidence"])[0]),
                o.met(c, b.published_auto))
         listed = [e for node in pub.heading_sections(doc).get("Evidence", []) for e in pub.entry_ids(node)]
         t.same(f"{rel}: evidence", Counter(listed), b.pub_entries(c.evidence))
@@ -342,7 +342,7 @@ def test_coverage_of_each_framework_apart(built):
     in_json = {fw["id"]: fw.get("coverage") or {} for fw in data["frameworks"]}
     for fid in [o.qualification, *o.extra]:
         want = o.coverage(fid, b.published_auto)
-        label = "Criteria met across the chosen units" if fid == o.qualification else o.frameworks[fid]["title"]
+        label = "Criteria evidenced across the chosen units" if fid == o.qualification else o.frameworks[fid]["title"]
         m = re.search(re.escape(label) + r": (\d+) of (\d+)", progress)
         t.same(f"dashboard: coverage of {fid}", (int(m[1]), int(m[2])) if m else None, want)
         cov = in_json.get(fid, {})

@@ -130,7 +130,7 @@ def test_dashboard_and_cli_report_the_qualification_and_the_marking_points_apart
     q_met = sum(1 for r in q_refs if r in cited)
     index = text((out / "index.html").read_text("utf-8"))
     pct = round(100 * q_met / len(q_refs))
-    assert f"Criteria met across the chosen units: {q_met} of {len(q_refs)} ({pct}%)" in index
+    assert f"Criteria evidenced across the chosen units: {q_met} of {len(q_refs)} ({pct}%)" in index
     # the marking points: 1.2 by its entry; 1.1's rule wants 9 methods, the diary has fewer; 1.3 nothing
     assert "Marking points: 1 of 3 (33%)" in index
 
@@ -166,7 +166,7 @@ def test_every_output_says_met_as_the_entries_do(tmp_path):
         unit, cid = ref.split(":")
         slug = unit.lower().replace("/", "-")
         page = text((out / "units" / slug / f"{cid.replace('.', '-')}.html").read_text("utf-8"))
-        assert ("Status ✔ Met" in page) == ok and ("Status ✘ Gap" in page) == (not ok), ref
+        assert ("Evidence ✔ Evidenced" in page) == ok and ("Evidence ✘ Gap" in page) == (not ok), ref
         rows = list(csv.reader(io.StringIO((out / "matrix" / f"{slug}.csv").read_text("utf-8"))))
         met_row = dict(zip(rows[0][3:], rows[-1][3:]))
         assert met_row[ref] == ("yes" if ok else "no"), ref

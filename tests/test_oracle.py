@@ -78,7 +78,7 @@ def tampered(built, tmp_path, page: str, old: str, new: str):
     (tc.test_matrix_csv_cells, "matrix/u-1.csv", "Pat Public,,x", "Pat Public,x,x", "cell"),
     (tc.test_matrix_csv_cells, "matrix/u-1.csv", ",met,yes,", ",met,no,", "status of 1.1"),
     (tc.test_unit_pages, "units/u-1.html", "1 entry", "2 entries", "count"),
-    (tc.test_criterion_pages, "units/u-1/1-1.html", "Met</span>", "Gap</span>", "status"),
+    (tc.test_criterion_pages, "units/u-1/1-1.html", "Evidenced</span>", "Gap</span>", "status"),
     (tc.test_contacts_next_review, "contacts.html", 'datetime="2026-06-30"', 'datetime="2026-07-01"', "next review"),
     (tc.test_follow_ups, "follow-ups.html", "Overdue (1)", "Overdue (0)", "count"),
     (tc.test_portfolio_json, "portfolio.json", '"status":"overdue"', '"status":"open"', "action states"),
