@@ -25,9 +25,9 @@ DEFAULT_FRAMEWORK = "proqual-l4-nvq-diploma-management"
 SHIPPED_CRITERIA = Path(__file__).resolve().parents[1] / "criteria"   # the repository's (a checkout or fork)
 
 GITIGNORE = "/site/\n/export/\n/.cache/\n/.venv/\n__pycache__/\n"
-WORKFLOW_FORK = """\
+_WORKFLOW = """\
 # Checks the portfolio on every push and pull request; findings appear as annotations on the lines
-# they are about. Written by `portfolio init`; see docs/ci.md (add --strict to fail on gaps too).
+# they are about. Written by `portfolio init`; see {docs}.
 name: portfolio
 on: [push, pull_request]
 permissions:
@@ -40,29 +40,18 @@ jobs:
       - uses: actions/setup-python@v5
         with:
           python-version: "3.11"
+{steps}"""
+# a fork carries the generator and its Makefile; a standalone portfolio installs the version it began with
+WORKFLOW_FORK = _WORKFLOW.format(docs="docs/ci.md (add --strict to fail on gaps too)", steps="""\
       - name: portfolio check
         run: make check ARGS="--format github"
-"""
-WORKFLOW_STANDALONE = """\
-# Checks the portfolio on every push and pull request; findings appear as annotations on the lines
-# they are about. Written by `portfolio init`; see the generator's docs/ci.md.
-name: portfolio
-on: [push, pull_request]
-permissions:
-  contents: read
-jobs:
-  check:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "3.11"
+""")
+WORKFLOW_STANDALONE = _WORKFLOW.format(docs="the generator's docs/ci.md", steps="""\
       - name: install the generator (the version this portfolio was started with)
         run: pip install "portfolio-generator=={version}"
       - name: portfolio check
         run: portfolio check --format github
-"""
+""")
 PRE_COMMIT = """\
 # Runs `portfolio check` before each commit that touches the records (pip install pre-commit &&
 # pre-commit install). Written by `portfolio init`; see docs/ci.md.
