@@ -267,7 +267,8 @@ def _init(args) -> int:
                 raise init.Refused(f"{args.dir} already holds records ({listed}); init replaces them only when "
                                    "you say so: run it again with --force (make init ARGS=--force), or in an "
                                    "empty folder")
-            if input(f"This removes {listed} and writes a new portfolio for {a.name}. Go ahead? [y/N] "
+            if input(f"This moves {listed} aside into {init.BACKUP}/ and writes a new portfolio for {a.name}. "
+                     "Go ahead? [y/N] "
                      ).strip().lower() not in ("y", "yes"):
                 print("portfolio: nothing changed", file=sys.stderr)
                 return 1

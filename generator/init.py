@@ -2,9 +2,10 @@
 
 It writes portfolio.yaml (name, qualification, units), empty entries/ and contacts/ (kept in git by
 .gitkeep), and what a portfolio repository needs around them: .gitignore, the CI workflow and a
-pre-commit config (each only when missing). In a fork of the generator's repository it first removes
-the example learner's records (RECORDS below), only when the learner says yes or passes --force;
-nothing else is touched: generator/, tests/, docs/, criteria/ and themes/ stay as they are.
+pre-commit config (each only when missing). In a fork of the generator's repository it first moves
+the example learner's records (RECORDS below) aside into .portfolio-backup/<time>/ — never deletes them:
+whatever a learner had already typed there is recoverable — only when the learner says yes or passes
+--force; nothing else is touched: generator/, tests/, docs/, criteria/ and themes/ stay as they are.
 Everything is decided and validated before anything is removed or written.
 """
 from __future__ import annotations
@@ -24,7 +25,8 @@ RECORDS = ("portfolio.yaml", "entries", "contacts", "evidence", "assessments", "
 DEFAULT_FRAMEWORK = "proqual-l4-nvq-diploma-management"
 SHIPPED_CRITERIA = Path(__file__).resolve().parents[1] / "criteria"   # the repository's (a checkout or fork)
 
-GITIGNORE = "/site/\n/export/\n/.cache/\n/.venv/\n__pycache__/\n"
+BACKUP = ".portfolio-backup"   # where init moves the records it replaces (git-ignored: they may hold personal data)
+GITIGNORE = f"/site/\n/export/\n/.cache/\n/.venv/\n/{BACKUP}/\n__pycache__/\n"
 _WORKFLOW = """\
 # Checks the portfolio on every push and pull request; findings appear as annotations on the lines
 # they are about. Written by `portfolio init`; see {docs}.
@@ -216,14 +218,25 @@ def _describe(path: Path) -> str:
     return path.name
 
 
+def _backup_folder(root: Path) -> Path:
+    """A new folder under .portfolio-backup/ named for the time (UTC), never one already there."""
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    for n in range(1, 1000):
+        folder = root / BACKUP / (stamp if n == 1 else f"{stamp}-{n}")
+        if not folder.exists() and not folder.is_symlink():
+            return folder
+    raise Refused(f"too many backups under {root / BACKUP}: remove the old ones")
+
+
 def carry_out(p: Plan, say=print) -> None:
+    # Moved, not deleted: `--force` in a fork must not destroy a learner's own uncommitted records.
+    backup = _backup_folder(p.root) if p.remove else None
+    if backup is not None:
+        backup.mkdir(parents=True)
     for path in p.remove:
         said = _describe(path)
-        if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path)
-        else:
-            path.unlink()
-        say(f"removed {said}")
+        shutil.move(str(path), str(backup / path.name))
+        say(f"moved   {said} to {backup.relative_to(p.root).as_posix()}/")
     for rel, text in p.write.items():
         path = p.root / rel
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -108,15 +108,23 @@ def test_in_a_fork_it_refuses_without_a_terminal_or_force(fork):
 
 def test_in_a_fork_force_replaces_only_the_example_records(fork):
     kept = tree(fork, "generator", "tests", "docs", "themes", "criteria")
+    records = tree(fork, "entries", "contacts", "evidence", "assessments")
     r = run(fork, "--name", "Sam Learner", "--framework", "mini", "--units", "U/1,U/2", "--force")
     assert r.returncode == 0, r.stderr
     assert tree(fork, "generator", "tests", "docs", "themes", "criteria") == kept
     assert (fork / "Makefile").read_text() == "check:\n\tportfolio check\n"
     assert (fork / ".gitignore").read_text() == "/site/\n"        # the fork's own: kept
     counts = {name: sum(1 for p in (SITE / name).rglob("*") if p.is_file()) for name in ("entries", "contacts")}
-    for removed in (f"entries/ ({counts['entries']} files)", f"contacts/ ({counts['contacts']} files)",
-                    "evidence/", "assessments/ (1 file)", "portfolio.yaml"):
-        assert f"removed {removed}" in r.stdout, removed
+    backups = list((fork / ".portfolio-backup").iterdir())
+    assert len(backups) == 1
+    moved_to = f".portfolio-backup/{backups[0].name}/"
+    for moved in (f"entries/ ({counts['entries']} files)", f"contacts/ ({counts['contacts']} files)",
+                  "evidence/", "assessments/ (1 file)", "portfolio.yaml"):
+        assert any(line.startswith(f"moved   {moved}") and line.endswith(f" to {moved_to}")
+                   for line in r.stdout.splitlines()), moved
+    # nothing lost: every record the example had is in the backup, byte for byte
+    assert tree(backups[0], "entries", "contacts", "evidence", "assessments") == records
+    assert (backups[0] / "portfolio.yaml").read_bytes() == (SITE / "portfolio.yaml").read_bytes()
     assert "kept    .gitignore (already there)" in r.stdout
     assert sorted(p.name for p in (fork / "entries").iterdir()) == [".gitkeep"]
     assert sorted(p.name for p in (fork / "contacts").iterdir()) == [".gitkeep"]
@@ -150,3 +158,25 @@ def test_interactive_no_changes_nothing(fork, monkeypatch):
     assert main(["init", str(fork), "--name", "Sam", "--framework", "mini", "--units", "U/1",
                  "--registered", "2026-01-01"]) == 1
     assert tree(fork, ".") == before
+
+
+def test_force_twice_keeps_both_backups_and_a_learners_own_entry(fork):
+    """`--force` never destroys a record a learner wrote: a second init moves it aside too."""
+    assert run(fork, "--name", "Sam Learner", "--framework", "mini", "--units", "U/1", "--force").returncode == 0
+    mine = fork / "entries" / "2026-02-01-my-own.md"
+    mine.write_text("---\ntitle: Mine\n---\nWritten by the learner.\n", "utf-8")
+    r = run(fork, "--name", "Sam Learner", "--framework", "mini", "--units", "U/1", "--force")
+    assert r.returncode == 0, r.stderr
+    backups = sorted((fork / ".portfolio-backup").iterdir())
+    assert len(backups) == 2
+    kept = [b / "entries" / mine.name for b in backups if (b / "entries" / mine.name).exists()]
+    assert len(kept) == 1 and kept[0].read_text("utf-8").endswith("Written by the learner.\n")
+    assert not mine.exists()
+
+
+def test_init_in_an_empty_folder_makes_no_backup(tmp_path):
+    root = tmp_path / "mine"
+    r = run(root, "--name", "Sam Learner")
+    assert r.returncode == 0, r.stderr
+    assert not (root / ".portfolio-backup").exists() and "moved" not in r.stdout
+    assert "/.portfolio-backup/" in (root / ".gitignore").read_text("utf-8")

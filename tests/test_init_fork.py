@@ -31,7 +31,7 @@ def test_the_suite_passes_in_a_fork_after_init(tmp_path):
                         "--registered", "2026-01-15", "--force"], capture_output=True, text=True,
                        stdin=subprocess.DEVNULL)
     assert r.returncode == 0, r.stderr
-    assert "removed entries/" in r.stdout and "removed contacts/" in r.stdout
+    assert "moved   entries/" in r.stdout and "moved   contacts/" in r.stdout
     check = subprocess.run([sys.executable, "-m", "generator", "check", "--source", str(fork), "--no-cache",
                             "--quiet"], capture_output=True, text=True, cwd=fork)
     assert check.returncode == 0 and check.stdout.startswith("0 errors"), check.stdout
