@@ -2,7 +2,8 @@
 that holds anything the tool did not write.
 
 `build --out DIR` (and `serve`'s folder) is accepted when DIR is absent, empty, or a site this tool
-published (it holds the marker file written at every publish). Refused, whatever they hold: a path
+published (it holds the marker file written at every publish, which lists the files it wrote: a file
+it does not list — one someone put there since — makes the publish refuse rather than destroy it). Refused, whatever they hold: a path
 that is a file, `portfolio.yaml`, a `.git` folder or anything inside one, a record folder or anything
 inside one, a folder that contains a record folder or the portfolio (the source folder itself and its
 parents, up to `/`), the home folder, and the system's own folders. `export --out DIR` writes two
@@ -14,8 +15,14 @@ import os
 from pathlib import Path
 
 MARKER = ".portfolio-site"
-MARKER_TEXT = (b"This folder is a site written by the portfolio generator (portfolio build).\n"
-               b"Each build replaces the whole folder: keep nothing else in it.\n")
+# The marker lists every file the publish wrote, so the next publish can tell a file someone put there
+# since (a CNAME, notes) from its own and refuse rather than destroy it.
+MARKER_HEAD = (b"This folder is a site written by the portfolio generator (portfolio build).\n"
+               b"Each build replaces the whole folder; it stops if it finds a file it did not write.\n"
+               b"The files it wrote:\n")
+# the marker of sites published before it listed their files: trusted as it was (no list to compare)
+LEGACY_MARKER = (b"This folder is a site written by the portfolio generator (portfolio build).\n"
+                 b"Each build replaces the whole folder: keep nothing else in it.\n")
 # the record folders of a portfolio: never written by a build, never inside or above its output
 RECORD_FOLDERS = ("entries", "contacts", "evidence", "criteria", "assessments", "iqa", "themes")
 # the system's folders: refused, and so is everything inside them
@@ -72,9 +79,55 @@ def check_output(out: Path, source: Path, replace: bool = True) -> Path:
         refuse("it is a system or home folder")
     if (out / ".git").exists():
         refuse("it holds a git repository (.git)")
-    if replace and out.is_dir() and not is_ours(out):
-        refuse(f"it is not empty and was not written by this tool (it has no {MARKER} file)")
+    if replace and out.is_dir():
+        if not is_ours(out):
+            refuse(f"it is not empty and was not written by this tool (it has no {MARKER} file it wrote)")
+        strays = sorted(_strays(out))
+        if strays:
+            shown = ", ".join(strays[:5]) + (f" and {len(strays) - 5} more" if len(strays) > 5 else "")
+            raise UnsafeOutput(f"refusing to replace '{given}': it holds {len(strays)} file(s) this tool did not "
+                               f"write: {shown}; move them out of it (a file the site should publish, such as "
+                               "CNAME, belongs in the theme's static/ folder: docs/themes.md) or delete them")
     return out
+
+
+def marker_text(paths) -> bytes:
+    """The marker a publish writes: the head, then every site path it wrote, sorted, one per line."""
+    return MARKER_HEAD + "".join(f"{p}\n" for p in sorted(paths) if p != MARKER).encode("utf-8")
+
+
+def _marker(folder: Path) -> bytes | None:
+    try:
+        with open(folder / MARKER, "rb") as f:
+            return f.read()
+    except OSError:
+        return None
+
+
+def _strays(folder: Path) -> set:
+    """Files in one of our sites that its marker does not list (none for a legacy or unmarked site)."""
+    text = _marker(folder)
+    if text is None or not text.startswith(MARKER_HEAD):
+        return set()
+    listed = set(text[len(MARKER_HEAD):].decode("utf-8", "replace").splitlines())
+    return tree(folder) - listed - {MARKER}
+
+
+def tree(out: Path) -> set:
+    """Every file under `out`, as site paths (empty when `out` does not exist)."""
+    found = set()
+    if not out.is_dir():
+        return found
+    stack = [(out, "")]
+    while stack:
+        folder, prefix = stack.pop()
+        with os.scandir(folder) as it:
+            for e in it:
+                if e.is_dir(follow_symlinks=False):
+                    stack.append((Path(e.path), prefix + e.name + "/"))
+                else:
+                    found.add(prefix + e.name)
+    return found
 
 
 def is_ours(folder: Path) -> bool:
@@ -85,8 +138,11 @@ def is_ours(folder: Path) -> bool:
             names = {e.name for e in it}
     except OSError:
         return False
-    if not names or (MARKER in names and (folder / MARKER).is_file()):
+    if not names:
         return True
+    if MARKER in names and (folder / MARKER).is_file():
+        text = _marker(folder)   # a marker this tool wrote, not any file of that name (an empty one is not)
+        return text is not None and (text == LEGACY_MARKER or text.startswith(MARKER_HEAD))
     if {"portfolio.json", "index.html"} <= names:
         try:
             with open(folder / "portfolio.json", "rb") as f:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from .failures import reading, writing
-from .outdir import MARKER, MARKER_TEXT, UnsafeOutput, check_output  # noqa: F401  (part of this interface)
+from .outdir import MARKER, UnsafeOutput, check_output, marker_text, tree  # noqa: F401  (part of this interface)
 from .swap import new_folder, recover, swap
 
 
@@ -118,8 +118,8 @@ def publish(files, copies: dict[str, Path], out: Path, source: Path,
             except OSError as exc:
                 raise reading(exc, _shown(src, source), "an attached file") from None
             place(rel, data)
-        place(MARKER, MARKER_TEXT)
-        if not changed and set(manifest) == set(previous) == _tree(out):
+        place(MARKER, marker_text(manifest))
+        if not changed and set(manifest) == set(previous) == tree(out):
             shutil.rmtree(tmp, ignore_errors=True)
             return {rel: replace(previous[rel], key=keys.get(rel, previous[rel].key)) for rel in manifest}
         problems = inspect(tmp) if inspect is not None else []
@@ -140,23 +140,6 @@ def publish(files, copies: dict[str, Path], out: Path, source: Path,
 def _stat(path: Path) -> tuple:
     st = os.stat(path)
     return (st.st_size, st.st_mtime_ns, st.st_ino)
-
-
-def _tree(out: Path) -> set:
-    """Every file under `out`, as site paths (empty when `out` does not exist)."""
-    found = set()
-    if not out.is_dir():
-        return found
-    stack = [(out, "")]
-    while stack:
-        folder, prefix = stack.pop()
-        with os.scandir(folder) as it:
-            for e in it:
-                if e.is_dir(follow_symlinks=False):
-                    stack.append((Path(e.path), prefix + e.name + "/"))
-                else:
-                    found.add(prefix + e.name)
-    return found
 
 
 def _shown(path, source: Path) -> str:

@@ -97,9 +97,43 @@ def test_an_empty_folder_and_the_tools_own_site_are_accepted(src, tmp_path):
     out.mkdir()
     assert build(src, out) == 0
     assert (out / MARKER).is_file() and (out / "index.html").is_file()
-    (out / "stray.html").write_text("left by hand")
-    assert build(src, out) == 0                      # ours: marked, so replaced whole
-    assert not (out / "stray.html").exists()
+    (out / "index.html").write_text("edited by hand")
+    assert build(src, out) == 0                      # ours: a file it wrote is replaced, whatever it now holds
+    assert "edited by hand" not in (out / "index.html").read_text()
+
+
+def test_a_file_someone_put_into_the_site_stops_the_build_and_stays(src, tmp_path, capsys):
+    out = tmp_path / "site"
+    assert build(src, out) == 0
+    (out / "CNAME").write_text("portfolio.example.org\n")
+    (out / "entries" / "notes.txt").write_text("mine")
+    before = tree(out)
+    assert build(src, out) == 2
+    err = capsys.readouterr().err
+    assert "2 file(s) this tool did not write: CNAME, entries/notes.txt" in err and "static/" in err
+    assert "Traceback" not in err and tree(out) == before
+    (out / "CNAME").unlink()
+    (out / "entries" / "notes.txt").unlink()
+    assert build(src, out) == 0
+
+
+def test_a_marker_the_tool_did_not_write_is_not_trusted(src, tmp_path, capsys):
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "thesis.docx").write_bytes(b"years of work")
+    for text in (b"", b"anything\n"):
+        (out / MARKER).write_bytes(text)
+        assert build(src, out) == 2
+        assert "not written by this tool" in capsys.readouterr().err
+        assert (out / "thesis.docx").read_bytes() == b"years of work"
+
+
+def test_the_marker_lists_exactly_the_files_published(src, tmp_path):
+    out = tmp_path / "site"
+    assert build(src, out) == 0
+    lines = (out / MARKER).read_text("utf-8").splitlines()
+    listed = lines[lines.index("The files it wrote:") + 1:]
+    assert listed == sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.name != MARKER)
 
 
 def test_a_site_published_before_the_marker_is_still_replaced(src, tmp_path):
@@ -107,6 +141,11 @@ def test_a_site_published_before_the_marker_is_still_replaced(src, tmp_path):
     assert build(src, out) == 0
     (out / MARKER).unlink()
     assert build(src, out) == 0 and (out / MARKER).is_file()
+    # the marker of earlier versions (no list of files) is still the tool's own
+    from generator.outdir import LEGACY_MARKER
+    (out / MARKER).write_bytes(LEGACY_MARKER)
+    (out / "old-page.html").write_text("from an earlier version")
+    assert build(src, out) == 0 and not (out / "old-page.html").exists()
     (out / MARKER).unlink()
     (out / "portfolio.json").write_text('{"someone": "else"}')
     with pytest.raises(UnsafeOutput):
