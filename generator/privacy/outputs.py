@@ -14,7 +14,7 @@ from .detect import Known, Names
 from .normalise import normalise
 
 TEXT_SUFFIXES = {".html", ".htm", ".json", ".js", ".csv", ".svg", ".txt", ".md", ".xml", ".css", ".tsv",
-                 ".yaml", ".yml", ".ics", ".vcf", ".rtf", ".log", ""}
+                 ".yaml", ".yml", ".ics", ".vcf", ".rtf", ".log", ".matrix", ""}
 
 
 class PersonalDataInOutput(Exception):

@@ -65,6 +65,9 @@ def pages(model, findings=None, analysis=None):
         yield Page(paths.matrix_csv(u), None, f"{u.ref} matrix (CSV)", [u, *evidence], crumbs,
                    format="csv", unit=u, rows=evidence)
 
+    for fw in model.frameworks:   # the framework alone (no learner data): it changes only with its file
+        yield Page(paths.mahara(fw), None, f"{fw.title} (Mahara SmartEvidence)", [fw], format="mahara", framework=fw)
+
     yield Page("diary.html", "diary.html", "Diary", crumbs=[HOME], entries=model.entries, filter=None)
     for dim, values in _filters(model):
         for value, label, path, entries, deps in values:

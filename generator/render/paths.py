@@ -48,6 +48,11 @@ def matrix_csv(u) -> str:
     return f"matrix/{u.slug}.csv"
 
 
+def mahara(fw) -> str:
+    """The framework as a Mahara SmartEvidence file (docs/exports.md); Mahara wants the .matrix suffix."""
+    return f"downloads/{slugify(fw.id)}.matrix"
+
+
 def diary(dimension: str, value: str) -> str:
     """A diary filter page: the entries of one kind, method, contact or network."""
     return f"diary/{dimension}/{slugify(value)}.html"
