@@ -2,8 +2,9 @@
 
 The zip holds the whole site (`site/`, browsable straight from the archive once unpacked),
 `portfolio.json` at the top, the evidence files the entries attach (`evidence/<entry>/<n>-<name>`,
-named as on the site; only those referenced — an unreferenced file in evidence/ may be private) and `matrix.csv`, the
-traceability matrix. The matrix is also written beside the archive. Like `build`, export
+named as on the site; only those referenced — an unreferenced file in evidence/ may be private), `matrix.csv`, the
+traceability matrix, and `claims.csv`, every claim one a row (docs/exports.md). The matrix is also written
+beside the archive. Like `build`, export
 refuses while errors stand; like the site, the archive is byte-identical for the same records
 and `--as-of` (fixed timestamps, sorted names).
 """
@@ -21,6 +22,7 @@ from .privacy.outputs import OutputGuard, PersonalDataInOutput
 from .registry import finding
 from .render import render_site
 from .render.assets import site_copies
+from .render.csvs import claims_csv
 from .failures import reading, writing
 from .outdir import check_output
 
@@ -83,6 +85,7 @@ def export(source: Path, out: Path, as_of: dt.date, strict: bool = False, cache=
         members["portfolio.json"] = files["portfolio.json"]
     matrix = matrix_csv(model, result.analysis)
     members["matrix.csv"] = matrix
+    members["claims.csv"] = claims_csv(model, result.analysis, bom=True)   # as the site's, with a BOM like matrix.csv
     try:   # the last line of defence, as for the site (privacy/outputs.py)
         guard = OutputGuard(result.sources, model.checks)
         for name in [archive_name(model, as_of), *sorted(members)]:

@@ -8,6 +8,7 @@ the records, not because one copies the other. Keep it small and obviously right
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -218,3 +219,45 @@ class Oracle:
         for a in self.actions:
             out[self.action_status(a)].append(a)
         return out
+
+    # -- assessment (docs/assessment.md) -------------------------------------------------------------
+    STATE_LABELS = {"met": "Met", "not-yet": "Not yet met", "referred": "Referred", "stale": "Stale",
+                    "claimed": "Claimed", "not-started": "Not started"}
+
+    def decisions(self) -> list[dict]:
+        """assessments/*.yaml, each with its file stem as "id", by date then id (the latest last)."""
+        if not hasattr(self, "_decisions"):
+            out = []
+            for p in sorted((self.root / "assessments").glob("*.yaml")):
+                d = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+                out.append({**d, "id": p.stem, "date": as_date(d.get("date"))})
+            self._decisions = sorted(out, key=lambda d: (d["date"] or dt.date.min, d["id"]))
+        return self._decisions
+
+    def sampled(self) -> set[str]:
+        """Ids of the decisions some IQA sample (iqa/*.yaml) includes."""
+        return {x for p in sorted((self.root / "iqa").glob("*.yaml"))
+                for x in (yaml.safe_load(p.read_text(encoding="utf-8")) or {}).get("sampled") or []}
+
+    def hash_now(self, rel: str) -> str | None:
+        """The documented content hash: an entry's text with LF line ends, any other file's bytes."""
+        try:
+            raw = (self.root / rel).read_bytes()
+        except OSError:
+            return None
+        if rel.startswith("entries/") and rel.endswith(".md") and rel.count("/") == 1:
+            raw = raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n").encode("utf-8")
+        return hashlib.sha256(raw).hexdigest()
+
+    def latest_decision(self, c: Criterion) -> dict | None:
+        decided = [d for d in self.decisions() if c.ref in (d.get("criteria") or [])]
+        return decided[-1] if decided else None
+
+    def assessment_state(self, c: Criterion, claimed: bool) -> str:
+        """The criterion's state label: its latest decision's outcome, or Stale when evidence it judged has
+        changed since; undecided, Claimed when `claimed` (evidence mapped, or its automatic rule met)."""
+        d = self.latest_decision(c)
+        if d is None:
+            return self.STATE_LABELS["claimed" if claimed else "not-started"]
+        stale = any(self.hash_now(ev["path"]) != ev["sha256"] for ev in d.get("evidence") or [])
+        return self.STATE_LABELS["stale" if stale else d["outcome"]]

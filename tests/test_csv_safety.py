@@ -74,6 +74,8 @@ def test_site_and_export_csvs_quote_formulas(hostile, tmp_path):
     assert site_csvs
     cells = set().union(*(_cells(p.read_text("utf-8")) for p in site_csvs))
     assert "'=HYPERLINK(\"http://x.example\")" in cells and not _dangerous(cells)
+    claims = _cells((tmp_path / "site" / "matrix" / "claims.csv").read_text("utf-8"))   # the long format too
+    assert "'=HYPERLINK(\"http://x.example\")" in claims and not _dangerous(claims)
 
     assert main(["export", "--source", str(hostile), "--out", str(tmp_path / "out"), "--as-of", "2026-03-15",
                  "--no-cache"]) == 0

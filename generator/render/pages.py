@@ -68,6 +68,8 @@ def pages(model, findings=None, analysis=None):
     for fw in model.frameworks:   # the framework alone (no learner data): it changes only with its file
         yield Page(paths.mahara(fw), None, f"{fw.title} (Mahara SmartEvidence)", [fw], format="mahara", framework=fw)
 
+    yield Page(paths.claims_csv(), None, "Claims (CSV)", crumbs=[HOME, ("Matrix", "matrix.html")], format="claims")
+
     yield Page("diary.html", "diary.html", "Diary", crumbs=[HOME], entries=model.entries, filter=None)
     for dim, values in _filters(model):
         for value, label, path, entries, deps in values:

@@ -53,6 +53,11 @@ def mahara(fw) -> str:
     return f"downloads/{slugify(fw.id)}.matrix"
 
 
+def claims_csv() -> str:
+    """Every (entry, criterion) claim, one a row (docs/exports.md)."""
+    return "matrix/claims.csv"
+
+
 def diary(dimension: str, value: str) -> str:
     """A diary filter page: the entries of one kind, method, contact or network."""
     return f"diary/{dimension}/{slugify(value)}.html"

@@ -10,6 +10,7 @@ from . import paths
 from ..failures import Failure, template_failure
 from .environment import DEFAULT_THEME, environment, theme_dirs
 from .outputs import matrix_csv, portfolio_json, search_index_js
+from .csvs import claims_csv
 from .mahara import matrix_bytes
 from .netmap import network_map
 from .pages import Page, pages  # noqa: F401  (Page is part of this module's interface)
@@ -98,6 +99,8 @@ def _render_page(env, page, common, site) -> bytes:
         return portfolio_json(site)
     if fmt == "search-index":
         return search_index_js(site)
+    if fmt == "claims":
+        return claims_csv(site.model, site.analysis)
     if fmt == "mahara":
         return matrix_bytes(page.context["framework"])
     if fmt == "csv":
