@@ -83,7 +83,7 @@ def parser() -> argparse.ArgumentParser:
     _init_parser(sub)
     p = sub.add_parser("export", help="write the portfolio as one archive (site, portfolio.json, evidence, matrix.csv)")
     _common(p)
-    p.add_argument("--out", type=Path, default=None, help="folder for the archive (default: SOURCE/export)")
+    p.add_argument("--out", type=Path, default=None, help="folder for the archive (default: SOURCE/export), or the archive's own path when it ends in .zip")
     p = sub.add_parser("erase", help="erase a contact who asked to be forgotten: delete their file, remove every "
                                      "reference and keep a tombstone of hashes so check catches later mentions")
     p.add_argument("contact", metavar="CONTACT-ID", help="the contact's file name without .yaml")
@@ -300,5 +300,7 @@ def _export(args, as_of, cache) -> int:
     if archive is None:
         print("portfolio: not exported: fix the errors above", file=sys.stderr)
         return 1
-    print(f"portfolio: exported {archive} (and {archive.parent / 'matrix.csv'})", file=sys.stderr)
+    from .outdir import names_archive
+    also = "" if names_archive(args.out or args.source / "export") else f" (and {archive.parent / 'matrix.csv'})"
+    print(f"portfolio: exported {archive}{also}", file=sys.stderr)
     return 0

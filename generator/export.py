@@ -24,7 +24,7 @@ from .render import render_site
 from .render.assets import site_copies
 from .render.csvs import claims_csv
 from .failures import reading, writing
-from .outdir import check_output
+from .outdir import check_archive, check_output, names_archive
 
 
 def matrix_rows(model, analysis) -> list[list[str]]:
@@ -66,8 +66,15 @@ def archive_name(model, as_of: dt.date) -> str:
 
 
 def export(source: Path, out: Path, as_of: dt.date, strict: bool = False, cache=None):
-    """Check, then write the archive and matrix into `out`. Returns (result, archive path or None)."""
-    out = check_output(Path(out), Path(source), replace=False)
+    """Check, then write the archive and matrix into the folder `out`, or, when `out` names a `.zip` file
+    (names_archive), the archive alone at that path. Returns (result, archive path or None)."""
+    named = names_archive(Path(out))
+    if named:
+        target = check_archive(Path(out), Path(source))
+        out = target.parent
+    else:
+        out = check_output(Path(out), Path(source), replace=False)
+        target = None
     result = pipeline.check(source, as_of, cache)
     if result.model is None or result.failed(strict):
         return result, None
@@ -95,7 +102,7 @@ def export(source: Path, out: Path, as_of: dt.date, strict: bool = False, cache=
                                           f"data: {exc.what}; nothing was written"))
         return result, None
 
-    target = out / archive_name(model, as_of)
+    target = target or out / archive_name(model, as_of)
     stamp = (max(as_of.year, 1980), as_of.month, as_of.day, 0, 0, 0)
     tmp = target.with_name(target.name + ".part")
     try:
@@ -104,7 +111,8 @@ def export(source: Path, out: Path, as_of: dt.date, strict: bool = False, cache=
             for name in sorted(members):
                 _add(zf, name, members[name], stamp)
         tmp.replace(target)
-        (out / "matrix.csv").write_bytes(matrix)
+        if not named:   # a named archive is the one file asked for; matrix.csv is inside it
+            (out / "matrix.csv").write_bytes(matrix)
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)    # never leave half an archive behind

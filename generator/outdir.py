@@ -8,10 +8,13 @@ that is a file, `portfolio.yaml`, a `.git` folder or anything inside one, a reco
 inside one, a folder that contains a record folder or the portfolio (the source folder itself and its
 parents, up to `/`), the home folder, and the system's own folders. `export --out DIR` writes two
 named files into DIR rather than replacing it, so it is held to every rule but the first.
+`export --out FILE.zip` names the archive itself (`check_archive`): one file, never inside a record
+folder, `.git` or a system folder, and replacing only an archive `export` wrote.
 """
 from __future__ import annotations
 
 import os
+import zipfile
 from pathlib import Path
 
 MARKER = ".portfolio-site"
@@ -150,3 +153,40 @@ def is_ours(folder: Path) -> bool:
         except OSError:
             return False
     return False
+
+
+def names_archive(out: Path) -> bool:
+    """`export --out X.zip` names the archive file (unless X.zip is an existing folder: then it is the folder)."""
+    return Path(out).suffix.lower() == ".zip" and not Path(out).is_dir()
+
+
+def check_archive(out: Path, source: Path) -> Path:
+    """Raise UnsafeOutput if `export` may not write its archive at the file path `out`; return it resolved."""
+    given = out
+    out, source = _resolve(out), _resolve(source)
+
+    def refuse(why: str):
+        raise UnsafeOutput(f"refusing to write the archive to '{given}': {why}; "
+                           "choose a new file name, for example --out export/portfolio.zip")
+
+    if ".git" in out.parts:
+        refuse("it is inside a git repository's own folder (.git)")
+    for name in RECORD_FOLDERS:
+        if _inside(out, source / name):
+            refuse(f"it is inside the record folder {name}/")
+    for tree in SYSTEM_TREES:
+        if _inside(out, Path(tree)):
+            refuse(f"it is in a system folder ({tree})")
+    if out.exists() and not is_our_archive(out):
+        refuse("a file of that name exists and is not an archive written by portfolio export")
+    return out
+
+
+def is_our_archive(path: Path) -> bool:
+    """An archive `export` wrote: a zip holding the site and matrix.csv."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return False
+    return {"site/index.html", "matrix.csv", "portfolio.json"} <= names

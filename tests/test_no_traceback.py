@@ -67,7 +67,8 @@ def test_export_to_an_existing_file_is_one_line(src, tmp_path):
     f.write_bytes(b"PK")
     r = run("export", "--source", str(src), "--out", str(f), *AS_OF, "--no-cache")
     assert r.returncode == 2 and "Traceback" not in r.stderr
-    assert f"refusing to write to '{f}': it is a file" in r.stderr and f.read_bytes() == b"PK"
+    assert (f"refusing to write the archive to '{f}': a file of that name exists and is not an archive "
+            "written by portfolio export") in r.stderr and f.read_bytes() == b"PK"
 
 
 def test_serve_on_a_port_that_does_not_exist_is_one_line(src):

@@ -107,6 +107,6 @@ def test_a_broken_tombstone_file_is_an_error_not_silence(tmp_path):
 def test_an_unknown_id_changes_nothing(tmp_path, capsys):
     src = portfolio(tmp_path)
     before = {p: p.read_bytes() for p in src.rglob("*") if p.is_file()}
-    assert main(["erase", "nobody", "--source", str(src)]) == 0
-    assert "nothing to erase" in capsys.readouterr().out
+    assert main(["erase", "nobody", "--source", str(src)]) == 2     # a typo is an error, not a quiet success
+    assert "no contact 'nobody' to erase" in capsys.readouterr().err
     assert {p: p.read_bytes() for p in src.rglob("*") if p.is_file()} == before

@@ -14,11 +14,13 @@ it again changes nothing (idempotent).
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from pathlib import Path
 
 import yaml
 
+from ..failures import Failure
 from ..load import load
 from . import tombstone
 from .detect import Names
@@ -95,12 +97,14 @@ def erase(root: Path, cid: str, out, today: dt.date | None = None) -> int:
     root = Path(root)
     sources = load(root, [])
     contact = next((s for s in sources.contacts if s.id == cid), None)
+    if contact is None and not _referred(root, sources, cid) and not tombstone.load(root).erased(cid):
+        raise _no_such_contact(sources, cid)     # a typo: say so, and write nothing
     changes = 0
     names = None
     if contact is not None and isinstance(contact.data, dict):
         name = contact.data.get("name") if isinstance(contact.data.get("name"), str) else ""
         channels = contact.data.get("channels") if isinstance(contact.data.get("channels"), dict) else {}
-        path = tombstone.record(root, name, channels, today or dt.date.today())
+        path = tombstone.record(root, name, channels, today or dt.date.today(), cid)
         print(f"{path.name}: recorded a tombstone (hashes of the name and {len(channels)} contact "
               f"detail{'s' if len(channels) != 1 else ''}; no clear text)", file=out)
         names = Names([(cid, name)], keep=_keep(sources, cid))
@@ -127,8 +131,31 @@ def erase(root: Path, cid: str, out, today: dt.date | None = None) -> int:
             print(f"{s.file}: removed the references to {cid} and replaced their name with "
                   f"\"{REPLACEMENT}\"", file=out)
     if not changes:
-        print(f"nothing to erase: no contacts/{cid}.yaml and nothing refers to {cid}", file=out)
+        print(f"nothing to erase: {cid} was erased before (erased.yaml holds its hashes) and nothing refers "
+              f"to it", file=out)
     return changes
+
+
+def _referred(root: Path, sources, cid: str) -> bool:
+    """Does any record still name `cid` (a reference or an @mention), e.g. after its file was deleted by hand?"""
+    mention = re.compile(rf"(?<![\w@.])@{re.escape(cid)}(?![\w-])")
+    for s in [*sources.entries, *sources.contacts, *([sources.portfolio] if sources.portfolio else [])]:
+        if _references(s.data, cid):
+            return True
+        try:
+            if mention.search((root / s.file).read_text("utf-8")):
+                return True
+        except (OSError, UnicodeDecodeError):
+            continue
+    return False
+
+
+def _no_such_contact(sources, cid: str) -> Failure:
+    close = difflib.get_close_matches(cid, sorted(s.id for s in sources.contacts), n=1)
+    hint = (f"did you mean {close[0]}? " if close else "") + "give the contact's id: its file name in contacts/ " \
+        "without .yaml"
+    return Failure(f"contacts/{cid}.yaml", f"no contact '{cid}' to erase: there is no such file, no record "
+                   "refers to it and it was not erased before; nothing was changed", hint, status=2)
 
 
 def _parses(front: str) -> bool:

@@ -39,6 +39,13 @@ class Tombstones:
     def digest(self, form: str) -> str:
         return hashlib.blake2b(form.encode("utf-8"), key=self.salt, digest_size=16).hexdigest()
 
+    def contact_digest(self, cid: str) -> str:
+        return self.digest("contact-id:" + cid)
+
+    def erased(self, cid: str) -> bool:
+        """Was the contact with this id erased (by a `portfolio erase` that kept its id's hash)?"""
+        return bool(self.salt) and any(e.get("contact") == self.contact_digest(cid) for e in self.entries)
+
     def __bool__(self):
         return bool(self.hashes)
 
@@ -90,8 +97,10 @@ def load(root: Path) -> Tombstones:
                                           "version control; without it, erased contacts are not caught")
 
 
-def record(root: Path, name: str, channels: dict, when: dt.date) -> Path:
-    """Add one erased contact's hashes to erased.yaml (made, with a fresh salt, when absent)."""
+def record(root: Path, name: str, channels: dict, when: dt.date, cid: str | None = None) -> Path:
+    """Add one erased contact's hashes to erased.yaml (made, with a fresh salt, when absent). `cid`, the
+    contact's id, is kept as a salted hash too (`contact`), so erasing it again is known to be a repeat,
+    not a typo (never used to find mentions)."""
     path = Path(root) / FILE
     current = load(root)
     if current.problem:
@@ -100,8 +109,12 @@ def record(root: Path, name: str, channels: dict, when: dt.date) -> Path:
         current = Tombstones(secrets.token_bytes(32), [])
     hashes = current.forms(name, channels)
     entries = list(current.entries)
-    if not any(set(hashes) <= set(e.get("hashes", [])) for e in entries):
-        entries.append({"date": when.isoformat(), "hashes": hashes})
+    same = next((e for e in entries if set(hashes) <= set(e.get("hashes", []))), None)
+    if same is None:
+        same = {"date": when.isoformat(), "hashes": hashes}
+        entries.append(same)
+    if cid:
+        same["contact"] = current.contact_digest(cid)
     doc = ("# Erased contacts (portfolio erase): salted hashes of their names and contact details, no clear\n"
            "# text. Keep this file: `portfolio check` uses it to catch any later mention. See docs/privacy.md.\n")
     doc += yaml.safe_dump({"version": 1, "salt": current.salt.hex(), "erased": entries}, sort_keys=False,
