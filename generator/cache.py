@@ -196,12 +196,13 @@ class Cache:
             return
         import time
         tmp = None
+        now = time.time_ns()
         try:
             with _no_gc():
                 payload = marshal.dumps({
                     "files": {rel: _plain_file(rec) for rel, rec in self.files.items()},
                     "outputs": _plain_outputs(self.outputs), "bodies": self.bodies, "redactions": self.redactions,
-                    "attachments": self.attachments, "saved_at": time.time_ns()}, 4)
+                    "attachments": self.attachments, "saved_at": now}, 4)
             head = json.dumps({"code": code_digest(), "size": len(payload),
                                "sha256": hashlib.sha256(payload).hexdigest()}).encode()
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -210,6 +211,9 @@ class Cache:
                 f.write(MAGIC + str(FORMAT).encode() + b"\n" + head + b"\n" + payload)
             os.replace(tmp, self.folder / STATE_FILE)
             tmp = None
+            # as a new process reading this file would: `serve` keeps this instance, and without it every
+            # file would count as racy (read and hashed on every rebuild) for as long as it runs
+            self.saved_at = now
             for old in OLD_STATE_FILES:
                 (self.folder / old).unlink(missing_ok=True)
             for old in OLD_STATE_FOLDERS:

@@ -80,6 +80,14 @@ def build(source: Path, out: Path, as_of: dt.date, strict: bool = False, cache=N
     result = check(source, as_of, cache)
     if result.model is None or result.failed(strict):
         return result
+    return publish_checked(result, source, out, as_of, cache, inspect)
+
+
+def publish_checked(result: Result, source: Path, out: Path, as_of: dt.date, cache=None, inspect=None,
+                    pages=None) -> Result:
+    """The render and write half of `build`, for a `result` of `check` with no error standing
+    (`serve` runs the check itself, then publishes through here or as a delta: generator/live.py,
+    which passes the `pages` it has made: cache.pages() for this result and `out`)."""
     # the last line of defence: every file of the finished site is scanned before it is swapped in
     inspect = OutputGuard(result.sources, result.model.checks).inspector(inspect)
     try:
@@ -87,8 +95,9 @@ def build(source: Path, out: Path, as_of: dt.date, strict: bool = False, cache=N
             files = render_site(result.model, result.diagnostics, result.analysis, as_of, result.redactor)
             publish(files, site_copies(result.model, result.redactor), Path(out), Path(source), inspect=inspect)
         else:
-            pages = cache.pages(result.model, result.diagnostics, as_of, out, theme_dirs(result.model),
-                                result.redactor)
+            if pages is None:
+                pages = cache.pages(result.model, result.diagnostics, as_of, out, theme_dirs(result.model),
+                                    result.redactor)
             files = render_site(result.model, result.diagnostics, result.analysis, as_of, result.redactor,
                                 cache=pages, bodies=cache.bodies)
             manifest = publish(files, site_copies(result.model, result.redactor), Path(out), Path(source),

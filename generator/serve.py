@@ -4,7 +4,9 @@ The site is built into a folder of its own (SOURCE/.cache/portfolio/serve), neve
 learner's site/. The live-reload script and the error overlay are added by the HTTP handler
 as each page is sent, so no published build ever contains them. While the records have
 errors the last good site stays up, with the errors (file:line:col: message) shown on top
-of every page until a save fixes them.
+of every page until a save fixes them. Between saves the build session (generator/live.py) keeps
+the records, the model and the served manifest in memory: a save re-reads the changed files,
+renders the pages whose key changed and writes only the files whose bytes changed.
 """
 from __future__ import annotations
 
@@ -25,10 +27,10 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
 
-from . import pipeline
 from .cache import Cache, default_dir
 from .diagnostics import to_text
 from .failures import Failure, os_error
+from .live import Live
 from .outdir import UnsafeOutput
 
 WATCHED = ("portfolio.yaml", "entries", "contacts", "criteria", "evidence", "themes")
@@ -211,6 +213,7 @@ class Server:
         folder = Path(cache_dir) if cache_dir else default_dir(self.source)
         self.out = Path(out) if out else folder / "serve"
         self.cache = Cache(folder)
+        self.live = Live(self.source, self.out, self.cache)   # the model between saves; a save is a delta
         self.state = State()
         self.quiet = quiet
         self.extra: tuple = ()
@@ -236,7 +239,7 @@ class Server:
         started = time.perf_counter()
         as_of = self.as_of or dt.date.today()
         try:
-            result = pipeline.build(self.source, self.out, as_of, cache=self.cache)
+            result = self.live.build(as_of)
         except (Failure, UnsafeOutput, OSError) as exc:   # a broken template, a full disk: one line, keep serving
             failure = exc if isinstance(exc, Failure) else os_error(exc) if isinstance(exc, OSError) else None
             text = failure.render() if failure else f"portfolio: error: {exc}\n"

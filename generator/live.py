@@ -1,0 +1,188 @@
+"""`serve`'s build session: the site kept in memory between saves, each save applied as a delta.
+
+`pipeline.build` makes a whole new site folder and swaps it in: right for `portfolio build`, where a
+killed build must leave the previous site whole, but it links every file of the site again and scans
+every one of them for personal data on every save. `Live` keeps what the last build knew — the
+build cache's Sources and validated state (generator/cache.py), the published manifest with every
+page's key (generator/pagecache.py: a digest of everything the page may show) — and on a save:
+
+1. runs the check (load and validate only the files whose bytes changed; the model, the personal-data
+   check and the analysis are recomputed in memory);
+2. renders only the pages whose key changed, and compares each one's bytes with what is served;
+3. scans only the changed files with the output guard — or every file, when what the guard looks for
+   (the contacts' channels, the names without consent, `checks.allow_personal_data`) changed;
+4. writes only the changed files into the served folder, each replaced atomically, and removes the
+   files the site no longer has.
+
+Errors (in the records or found by the guard) leave the served folder as it was. The first build of a
+session, and the one after a failed write, go through `pipeline.publish_checked` (a whole new folder,
+swapped in). The result is byte-identical to a clean `portfolio build`: tests/test_live.py applies
+random edits of every field kind through a session and compares the served folder with a clean build.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from . import pipeline
+from .diagnostics import Diagnostic
+from .failures import writing
+from .outdir import MARKER, check_output
+from .pagecache import digest, file_facts
+from .privacy.outputs import OutputGuard, PersonalDataInOutput
+from .render import render_site
+from .render.assets import site_copies
+from .render.environment import theme_dirs
+from .write import OutputRecord, intact
+
+
+def guard_print(sources, checks: dict) -> str:
+    """A digest of everything the output guard looks for: same digest, same guard (so a file it passed
+    before still passes)."""
+    contacts = []
+    for s in sources.contacts:
+        d = s.data if isinstance(s.data, dict) else {}
+        contacts.append((s.id, d.get("name"), d.get("channels"), d.get("consent")))
+    return digest(sorted(contacts, key=repr), checks.get("allow_personal_data"))
+
+
+class Live:
+    """One `serve` session's builds into `out` (a folder only `serve` writes)."""
+
+    def __init__(self, source: Path, out: Path, cache):
+        self.source = Path(source).resolve()
+        self.out = Path(out).resolve()
+        self.cache = cache
+        self.served: dict | None = None   # site path -> OutputRecord of what `out` holds; None: not known
+        self.guarded = ""                 # guard_print of the guard every served file has passed
+        self.base = ""                    # the part of every page's key shared by all pages (pagecache)
+        self._known: dict = {}            # copied files' status and sha256 (pagecache.file_facts)
+        self.stats = {"rendered": 0, "written": 0, "removed": 0, "scanned": 0, "full": 0}
+        self.timings: dict = {}
+
+    def build(self, as_of: dt.date) -> pipeline.Result:
+        for k in self.stats:
+            self.stats[k] = 0
+        t0 = time.perf_counter()
+        check_output(self.out, self.source)
+        result = pipeline.check(self.source, as_of, self.cache)
+        t1 = time.perf_counter()
+        self.timings = {"check": t1 - t0}
+        if result.model is None or result.failed():
+            return result
+        fingerprint = guard_print(result.sources, result.model.checks)
+        model = result.model
+        pages = self.cache.pages(model, result.diagnostics, as_of, self.out, theme_dirs(model), result.redactor)
+        # what every page's key holds changed (a template, portfolio.yaml, an entry's title or date, a
+        # contact's name, the redaction...): every page is rendered again, and the whole new site is
+        # streamed into a new folder rather than held in memory
+        if self.served is None or self.served != pages.previous or pages.base != self.base:
+            self.stats["full"] = 1
+            self.served = None
+            result = pipeline.publish_checked(result, self.source, self.out, as_of, self.cache, pages=pages)
+            if result.published:
+                self.served, self.guarded, self.base = self.cache.manifest(self.out), fingerprint, pages.base
+        else:
+            self._delta(result, as_of, fingerprint, pages)
+        self.timings["publish"] = time.perf_counter() - t1
+        return result
+
+    # -- the delta -----------------------------------------------------------------------------
+    def _delta(self, result, as_of, fingerprint: str, pages) -> None:
+        model, previous = result.model, self.served
+        files = render_site(model, result.diagnostics, result.analysis, as_of, result.redactor,
+                            cache=pages, bodies=self.cache.bodies)
+        changed: dict[str, bytes] = {}
+        kept: dict[str, OutputRecord] = {}
+        for rel, data in files:
+            if data is not None:
+                self.stats["rendered"] += 1
+            self._sort(rel, data, previous, pages.keys.get(rel, ""), changed, kept)
+        now = time.time_ns()
+        for rel, src in site_copies(model, result.redactor).items():
+            size, sha = file_facts(Path(src), self._known, now)
+            rec = previous.get(rel)
+            if size is not None and rec and rec.sha256 == sha and intact(self.out / rel, rec):
+                kept[rel] = rec
+            else:
+                try:
+                    changed[rel] = Path(src).read_bytes()
+                except OSError as exc:
+                    from .failures import reading
+                    raise reading(exc, str(src), "an attached file") from None
+        kept[MARKER] = previous[MARKER]
+        removed = sorted(set(previous) - set(kept) - set(changed))
+
+        full = fingerprint != self.guarded   # the guard looks for something new: every file again
+        problem = self._scan(OutputGuard(result.sources, model.checks), changed, kept if full else {})
+        if problem:
+            result.diagnostics.extend(problem)
+            result.diagnostics.sort(key=Diagnostic.sort_key)
+            return
+        self.served = None        # until the folder is as recorded again: a failed write means a full build
+        served = dict(kept)
+        try:
+            for rel, data in sorted(changed.items()):
+                served[rel] = self._write(rel, data, pages.keys.get(rel, ""))
+            for rel in removed:
+                (self.out / rel).unlink(missing_ok=True)
+                self._prune((self.out / rel).parent)
+        except OSError as exc:
+            raise writing(exc, self.out, "the site", "the next save rebuilds it whole") from None
+        self.stats["written"], self.stats["removed"] = len(changed), len(removed)
+        self.cache.keep_bodies(model)
+        self.cache.published(self.out, served)
+        self.served, self.guarded = self.cache.manifest(self.out), fingerprint
+        result.published = True
+
+    def _sort(self, rel, data, previous, key, changed, kept) -> None:
+        rec = previous.get(rel)
+        if data is None:   # the page cache found the served file current (it checked the file is intact)
+            kept[rel] = OutputRecord(key, rec.sha256, rec.size, rec.mtime_ns, rec.inode)
+            return
+        sha = hashlib.sha256(data).hexdigest()
+        if rec and rec.sha256 == sha and intact(self.out / rel, rec):
+            kept[rel] = OutputRecord(key, rec.sha256, rec.size, rec.mtime_ns, rec.inode)
+        else:
+            changed[rel] = data
+
+    def _scan(self, guard: OutputGuard, changed: dict, unchanged: dict) -> list:
+        """The output guard over the changed files (and, when the guard changed, the unchanged ones)."""
+        from .registry import finding
+        try:
+            for rel, data in changed.items():
+                guard.check(rel, data)
+            for rel in sorted(unchanged):
+                guard.check(rel, (self.out / rel).read_bytes())
+        except PersonalDataInOutput as exc:
+            return [finding("personal-data", f"site/{exc.path}", (1, 1),
+                            f"the built site would publish personal data: {exc.what}; nothing was published",
+                            hint="a theme or template may print it: remove it there")]
+        self.stats["scanned"] = len(changed) + len(unchanged)
+        return []
+
+    def _write(self, rel: str, data: bytes, key: str) -> OutputRecord:
+        """Replace one served file atomically: a page being read meanwhile is the old or the new one."""
+        target = self.out / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        st = os.stat(target)
+        return OutputRecord(key, hashlib.sha256(data).hexdigest(), st.st_size, st.st_mtime_ns, st.st_ino)
+
+    def _prune(self, folder: Path) -> None:
+        """Remove folders a removed file leaves empty (a clean build would not have them)."""
+        while folder != self.out and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent

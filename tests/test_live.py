@@ -1,0 +1,173 @@
+"""`serve`'s in-memory session (generator/live.py): after any sequence of edits applied as deltas, the
+served folder is byte-identical to a clean `portfolio build` of the same records."""
+from __future__ import annotations
+
+import datetime as dt
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import pipeline
+from generator.cache import Cache
+from generator.live import Live
+from test_incremental import FIELD_EDITS, FIXTURE, tree
+
+AS_OF = dt.date(2026, 3, 15)
+
+
+@pytest.fixture
+def src(tmp_path):
+    root = tmp_path / "p"
+    shutil.copytree(FIXTURE, root)
+    return root
+
+
+def session(src: Path) -> Live:
+    folder = src / ".cache" / "portfolio"
+    return Live(src, folder / "serve", Cache(folder))
+
+
+def clean(src: Path, out: Path) -> dict:
+    shutil.rmtree(out, ignore_errors=True)
+    result = pipeline.build(src, out, AS_OF)   # no cache: a clean build
+    assert result.published, [str(d) for d in result.errors]
+    return tree(out)
+
+
+def same(live: Live, src: Path, tmp_path: Path, done) -> None:
+    got, want = tree(live.out), clean(src, tmp_path / "clean")
+    differ = sorted(p for p in set(got) | set(want) if got.get(p) != want.get(p))
+    assert not differ, f"served folder differs in {differ} after edits {done}"
+
+
+def snapshot(src: Path, to: Path) -> Path:
+    shutil.rmtree(to, ignore_errors=True)
+    shutil.copytree(src, to, ignore=shutil.ignore_patterns(".cache"))
+    return to
+
+
+def restore(snap: Path, src: Path) -> None:
+    for item in src.iterdir():
+        if item.name != ".cache":
+            shutil.rmtree(item) if item.is_dir() else item.unlink()
+    for item in snap.iterdir():
+        (shutil.copytree if item.is_dir() else shutil.copy2)(item, src / item.name)
+
+
+# Edits to an entry's body, mentions and discussion change no part of every page's key: the pages
+# that show the entry are rendered and written as a delta. The rest force a whole rebuild.
+LOCAL = ["entry-body", "entry-mentions", "entry-discussion", "entry-value", "entry-action", "entry-caption",
+         "attachment-bytes", "contact-role", "contact-notes", "contact-why", "contact-organisation"]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_served_folder_equals_a_clean_build_after_random_edits(src, tmp_path, seed):
+    """Every field kind, in a random order, one to three per save, local edits far more often."""
+    rng = random.Random(seed)
+    live = session(src)
+    assert live.build(AS_OF).published
+    plan = list(FIELD_EDITS) + LOCAL * 3
+    rng.shuffle(plan)
+    done, deltas, refused = [], 0, 0
+    while plan:
+        before, served = snapshot(src, tmp_path / "before"), tree(live.out)
+        for _ in range(min(rng.randint(1, 3), len(plan))):
+            name = plan.pop()
+            FIELD_EDITS[name](src, rng, len(done))
+            done.append(name)
+        result = live.build(AS_OF)
+        if not result.published:   # an edit made an error (a contact listed twice): the site stays, then undo
+            assert result.errors and tree(live.out) == served, done
+            refused += 1
+            restore(before, src)
+            done.append("undo")
+            assert live.build(AS_OF).published, (done, [d.message for d in live.build(AS_OF).errors])
+        deltas += not live.stats["full"]
+        same(live, src, tmp_path, done)
+    assert deltas >= 5, "the edits never went through the delta"
+
+
+def test_a_body_edit_is_a_delta_that_writes_only_what_changed(src, tmp_path):
+    live = session(src)
+    live.build(AS_OF)
+    assert live.stats["full"] == 1
+    entry = sorted((src / "entries").glob("*.md"))[0]
+    before = {p: (live.out / p).stat().st_ino for p in tree(live.out)}
+    entry.write_text(entry.read_text() + "\nA sentence added in the editor.\n")
+    assert live.build(AS_OF).published
+    assert live.stats["full"] == 0
+    after = {p: (live.out / p).stat().st_ino for p in tree(live.out)}
+    rewritten = {p for p in after if before.get(p) != after[p]}
+    assert rewritten and len(rewritten) == live.stats["written"] < len(after) / 2
+    assert any(p.startswith("entries/") for p in rewritten)
+    assert "print.html" in rewritten                     # the whole portfolio shows the body
+    assert live.stats["scanned"] == live.stats["written"]   # the guard read only the changed files
+    same(live, src, tmp_path, ["body"])
+
+
+def test_a_deleted_entry_leaves_the_served_folder(src, tmp_path):
+    live = session(src)
+    live.build(AS_OF)
+    for i in range(2):   # delete, then delete again (the second may be a delta)
+        FIELD_EDITS["entry-delete"](src, random.Random(i), i)
+        assert live.build(AS_OF).published
+        same(live, src, tmp_path, ["delete"] * (i + 1))
+
+
+def test_errors_keep_the_last_good_site_then_a_fix_publishes(src, tmp_path):
+    live = session(src)
+    live.build(AS_OF)
+    good = tree(live.out)
+    entry = sorted((src / "entries").glob("*.md"))[0]
+    text = entry.read_text()
+    entry.write_text(text.replace("---\n", "---\ntitle: twice\n", 1))   # a repeated key: an error
+    result = live.build(AS_OF)
+    assert not result.published and result.errors
+    assert tree(live.out) == good
+    entry.write_text(text + "\nFixed.\n")
+    assert live.build(AS_OF).published
+    same(live, src, tmp_path, ["error", "fix"])
+
+
+def test_personal_data_in_a_changed_page_is_refused_and_nothing_is_written(src, tmp_path):
+    """The guard reads the files the delta would write: a template that prints a contact's channel
+    (what the records' checks cannot see) stops the save, and the served folder stays as it was."""
+    live = session(src)
+    live.build(AS_OF)
+    good = tree(live.out)
+    contact = sorted((src / "contacts").glob("*.yaml"))[0]
+    FIELD_EDITS["contact-channel"](src, random.Random(0), 0)   # some contact gains a channel
+    live.build(AS_OF)
+    good = tree(live.out)
+    from generator.privacy.outputs import OutputGuard
+    original = OutputGuard.check
+
+    def leaky(self, rel, data):   # as if a template had printed a channel into this page
+        if rel.startswith("entries/"):
+            raise __import__("generator.privacy.outputs", fromlist=["x"]).PersonalDataInOutput(rel, "a channel")
+        return original(self, rel, data)
+    entry = sorted((src / "entries").glob("*.md"))[0]
+    entry.write_text(entry.read_text() + "\nMore.\n")
+    OutputGuard.check = leaky
+    try:
+        result = live.build(AS_OF)
+    finally:
+        OutputGuard.check = original
+    assert not result.published and any(d.rule == "personal-data" for d in result.diagnostics)
+    assert tree(live.out) == good
+    assert contact.exists()
+    assert live.build(AS_OF).published     # the guard passes again: the delta is written
+    same(live, src, tmp_path, ["channel", "leak", "again"])
+
+
+def test_a_hand_edited_served_file_is_repaired(src, tmp_path):
+    live = session(src)
+    live.build(AS_OF)
+    page = live.out / "index.html"
+    page.write_bytes(b"edited by hand")
+    entry = sorted((src / "entries").glob("*.md"))[0]
+    entry.write_text(entry.read_text() + "\nMore.\n")
+    assert live.build(AS_OF).published
+    same(live, src, tmp_path, ["hand edit", "body"])
