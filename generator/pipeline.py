@@ -52,14 +52,15 @@ class Result:
         return any(d.severity == "error" or (strict and d.severity == "warning") for d in self.diagnostics)
 
 
-def check(source: Path, as_of: dt.date, cache=None) -> Result:
-    """With a `generator.cache.Cache`, files whose bytes are unchanged are not parsed or validated again."""
+def check(source: Path, as_of: dt.date, cache=None, scan_memo: dict | None = None) -> Result:
+    """With a `generator.cache.Cache`, files whose bytes are unchanged are not parsed or validated again;
+    with a `scan_memo` (kept between calls by `serve`), nor scanned for personal data again."""
     diagnostics: list[Diagnostic] = []
     sources = load(Path(source), diagnostics, memo=cache)
     valid = validate(sources, diagnostics, memo=cache)
     model, redactor = model_stage.build(sources, valid, cache.redactions if cache is not None else None)
     if model is not None:   # privacy fails closed: personal data in anything published is an error
-        diagnostics.extend(personal_data(sources, model.checks))
+        diagnostics.extend(personal_data(sources, model.checks, scan_memo))
     analysis = None
     if model is not None:
         analysis = analyse(model, as_of)

@@ -35,7 +35,10 @@ from .outdir import UnsafeOutput
 
 WATCHED = ("portfolio.yaml", "entries", "contacts", "criteria", "evidence", "themes")
 IGNORED_NAMES = ("*.swp", "*.swx", "*.swo", "*~", ".#*", "#*#", "4913", "*.tmp", ".DS_Store", "*.part")
-DEBOUNCE = 0.2          # seconds of quiet after the last save before rebuilding
+# seconds of quiet after the last event before rebuilding: an editor's save (write, or write a temporary
+# file and rename it, then chmod) comes as events a few ms apart; an event during a rebuild starts another,
+# so a build that read a file mid-save is followed by one that reads it whole
+DEBOUNCE = 0.04
 LONG_POLL = 20.0        # seconds a /__reload request waits for a change before answering anyway
 
 RELOAD_SCRIPT = """<script>/* portfolio serve: live reload (added while serving only) */

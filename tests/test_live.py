@@ -80,6 +80,8 @@ def test_served_folder_equals_a_clean_build_after_random_edits(src, tmp_path, se
         result = live.build(AS_OF)
         if not result.published:   # an edit made an error (a contact listed twice): the site stays, then undo
             assert result.errors and tree(live.out) == served, done
+            cold = pipeline.check(src, AS_OF)   # no cache, no memo: the same errors
+            assert [d.message for d in result.errors] == [d.message for d in cold.errors], done
             refused += 1
             restore(before, src)
             done.append("undo")
@@ -171,3 +173,31 @@ def test_a_hand_edited_served_file_is_repaired(src, tmp_path):
     entry.write_text(entry.read_text() + "\nMore.\n")
     assert live.build(AS_OF).published
     same(live, src, tmp_path, ["hand edit", "body"])
+
+
+def messages(result) -> list:
+    return [(d.rule, d.file, d.line, d.column, d.message) for d in result.diagnostics]
+
+
+def test_the_personal_data_memo_follows_what_the_scan_looks_for(src):
+    """An entry that names a contact is scanned once; its finding must still come and go with the
+    contact's consent and name (what the scan looks for), though the entry's bytes never change."""
+    live = session(src)
+    assert live.build(AS_OF).published
+    entry = sorted((src / "entries").glob("*.md"))[0]
+    entry.write_text(entry.read_text() + "\nLunch with Alex Morgan today.\n")
+    contact = src / "contacts" / "alex-morgan.yaml"
+    consent = contact.read_text()
+    steps = [lambda: None,
+             lambda: contact.write_text(consent.replace("publish: false", "publish: true")),
+             lambda: contact.write_text(consent),
+             lambda: contact.write_text(consent.replace("name: Alex Morgan", "name: Sam Jones")),
+             lambda: contact.write_text(consent)]
+    named = []
+    for step in steps:
+        step()
+        result = live.build(AS_OF)
+        assert messages(result) == messages(pipeline.check(src, AS_OF))
+        named.append(any(d.rule == "personal-data" and d.file == f"entries/{entry.name}" for d in result.errors))
+    assert named == [True, False, True, False, True]
+    assert len(live.scan_memo["entries"]) >= 1

@@ -207,13 +207,33 @@ def _where(path) -> str:
     return f"`{shown}`"
 
 
-def scan(sources, checks: dict) -> list:
-    """Every `personal-data` finding in what the site would publish."""
-    return scanner(sources, checks).diagnostics
+def scan(sources, checks: dict, memo: dict | None = None) -> list:
+    """Every `personal-data` finding in what the site would publish. `memo` (a dict kept between calls,
+    as `serve` does) saves scanning again an entry whose bytes are unchanged, while what the scan looks
+    for is unchanged too."""
+    return scanner(sources, checks, memo).diagnostics
 
 
-def scanner(sources, checks: dict) -> Scanner:
+def looks_for(sc: Scanner, sources, checks: dict) -> str:
+    """A digest of everything an entry's findings depend on besides its own bytes: the contacts (ids,
+    names, consent, channels), the learner's names, the settings and the tombstones."""
+    import hashlib
+    contacts = [(s.id, s.data.get("name"), s.data.get("channels"), s.data.get("consent"))
+                for s in sources.contacts if isinstance(s.data, dict)]
+    pdata = sources.portfolio.data if sources.portfolio and isinstance(sources.portfolio.data, dict) else {}
+    t = sc.tombstones
+    return hashlib.sha256(repr((contacts, pdata.get("learner"), checks, t.salt, sorted(t.hashes), t.problem,
+                                sorted(sc.ids))).encode("utf-8")).hexdigest()
+
+
+def scanner(sources, checks: dict, memo: dict | None = None) -> Scanner:
     sc = Scanner(sources, checks)
+    if memo is not None:
+        config = looks_for(sc, sources, checks)
+        if memo.get("config") != config:
+            memo.clear()
+            memo["config"] = config
+        done, memo["entries"] = memo.get("entries", {}), {}
     if sc.tombstones.problem:
         sc.diagnostics.append(finding("personal-data", tombstone.FILE, (1, 1), sc.tombstones.problem))
     p = sources.portfolio
@@ -230,6 +250,13 @@ def scanner(sources, checks: dict) -> Scanner:
     for s in sources.entries:
         if not isinstance(s.data, dict):
             continue
+        # an entry with attachments is always scanned: its findings depend on the attached files' bytes
+        keep = memo is not None and not s.data.get("attachments")
+        if keep and (s.file, s.digest) in done:
+            found = memo["entries"][(s.file, s.digest)] = done[(s.file, s.digest)]
+            sc.diagnostics.extend(found)
+            continue
+        start = len(sc.diagnostics)
         # the page address is the file name with every hidden name part cut (redact.py); a full name
         # there is still an error, as the file name is the learner's to change
         sc.parts = False
@@ -243,6 +270,8 @@ def scanner(sources, checks: dict) -> Scanner:
                 # the file name is published (slugged); attachments are copied as they are: no mentions
                 sc.text(s, ("attachments", i, "path"), att["path"], "the attachment's file name", mentions=False)
                 _attachment(sc, att["path"])
+        if keep:
+            memo["entries"][(s.file, s.digest)] = sc.diagnostics[start:]
     for s in [*getattr(sources, "assessments", []), *getattr(sources, "iqa", [])]:
         if isinstance(s.data, dict):   # assessors' feedback and the learner's replies are published too
             sc.walk(s, s.data, (), _where, keys=False, skip=_record_reference)
