@@ -31,7 +31,7 @@ from pathlib import Path
 from . import pipeline
 from .diagnostics import Diagnostic
 from .failures import writing
-from .outdir import MARKER, check_output
+from .outdir import MARKER, check_output, marker_text
 from .pagecache import digest, file_facts
 from .privacy.outputs import OutputGuard, PersonalDataInOutput
 from .render import render_site
@@ -115,11 +115,18 @@ class Live:
                 except OSError as exc:
                     from .failures import reading
                     raise reading(exc, str(src), "an attached file") from None
-        kept[MARKER] = previous[MARKER]
-        removed = sorted(set(previous) - set(kept) - set(changed))
+        removed = sorted(set(previous) - set(kept) - set(changed) - {MARKER})
+        # the marker lists every file the site has (outdir.py: a file it does not list stops the next
+        # build): while files come and go it lists both, so a write cut short leaves no file unlisted
+        marker = marker_text(set(kept) | set(changed))
+        during = marker_text(set(previous) | set(changed))
+        if previous[MARKER].sha256 == hashlib.sha256(marker).hexdigest() and intact(self.out / MARKER,
+                                                                                   previous[MARKER]):
+            kept[MARKER], marker = previous[MARKER], None
 
         full = fingerprint != self.guarded   # the guard looks for something new: every file again
-        problem = self._scan(OutputGuard(result.sources, model.checks), changed, kept if full else {})
+        scan = {**changed, MARKER: marker} if marker is not None else changed
+        problem = self._scan(OutputGuard(result.sources, model.checks), scan, kept if full else {})
         if problem:
             result.diagnostics.extend(problem)
             result.diagnostics.sort(key=Diagnostic.sort_key)
@@ -127,11 +134,15 @@ class Live:
         self.served = None        # until the folder is as recorded again: a failed write means a full build
         served = dict(kept)
         try:
+            if marker is not None and during != marker:
+                self._write(MARKER, during, "")
             for rel, data in sorted(changed.items()):
                 served[rel] = self._write(rel, data, pages.keys.get(rel, ""))
             for rel in removed:
                 (self.out / rel).unlink(missing_ok=True)
                 self._prune((self.out / rel).parent)
+            if marker is not None:
+                served[MARKER] = self._write(MARKER, marker, "")
         except OSError as exc:
             raise writing(exc, self.out, "the site", "the next save rebuilds it whole") from None
         self.stats["written"], self.stats["removed"] = len(changed), len(removed)
@@ -170,7 +181,8 @@ class Live:
         """Replace one served file atomically: a page being read meanwhile is the old or the new one."""
         target = self.out / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+        # beside the site, not in it: a temporary file left by a kill would be a file the marker does not list
+        fd, tmp = tempfile.mkstemp(prefix=".serve-write-", dir=self.out.parent)
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
