@@ -23,6 +23,7 @@ TEXT_ATTACHMENTS = {".txt", ".md", ".markdown", ".csv", ".tsv", ".json", ".html"
 MAX_ATTACHMENT = 4 << 20
 ENTRY_REFERENCES = {"contacts", "networks", "goals", "criteria"}   # ids, checked where they are defined
 
+_KIND_OF = {"emails": "email", "urls": "profile", "phones": "phone", "literals": "channel"}   # Known.find's kinds
 _DIGEST = re.compile(r"[0-9a-f]{32,}")
 KIND_WORDS = {"email": "an e-mail address", "phone": "a phone number", "profile": "a profile URL"}
 SHAPE_HINT = ("move it to the contact's `channels` (never published) and refer to the person as @contact-id; "
@@ -52,13 +53,21 @@ class Scanner:
         allow_names = checks.get("allow_names") or []
         self.names = Names(people, keep, allow_names)
         self.allowed = Known(checks.get("allow_personal_data") or [])
-        self.channels = {}
+        # every contact's channel values in one matcher; a value found is reported for each contact
+        # that has it, the contacts in the order they were read (which one a find names, when two share it)
+        self.channels = Known()
+        self.owners: dict = {}       # (kind as found, value) -> [contact id, ...]
+        rank: dict = {}
         for cid, v in channels:
             k = Known([v])
             if k:
-                self.channels.setdefault(cid, Known())
-                for attr in ("emails", "phones", "urls", "literals"):
-                    getattr(self.channels[cid], attr).update(getattr(k, attr))
+                rank.setdefault(cid, len(rank))
+                self.channels.add(v)
+                for attr, kind in _KIND_OF.items():
+                    for value in getattr(k, attr):
+                        if cid not in self.owners.setdefault((kind, value), []):
+                            self.owners[(kind, value)].append(cid)
+        self.rank = rank
         self.tombstones = tombstone.load(self.root)
         self.diagnostics = []
         self._raw: dict = {}
@@ -81,10 +90,7 @@ class Scanner:
         for s, e, kind, value in shapes(t):
             if not self.allowed.allows(kind, value):
                 found.append((s, e, kind, None))
-        for cid, known in self.channels.items():
-            for s, e, kind, value in known.find(t):
-                if not self.allowed.allows(kind, value):
-                    found.append((s, e, "channel", cid))
+        found += self.channel_finds(t)
         if self.tombstones:
             found += self.tombstones.find(t)
         found += self.names.find(t, parts=self.parts)
@@ -97,6 +103,14 @@ class Scanner:
             os_, oe = norm.span(s, e)
             out.append((os_, oe, kind, detail))
         return out
+
+    def channel_finds(self, t: str) -> list:
+        """(start, end, "channel", contact id) of every contact's channel value in normalised `t` but
+        allowed ones: per contact in the order they were read, each as its own matcher would list them."""
+        theirs = [(self.rank[cid], s, e, cid) for s, e, kind, value in self.channels.find(t)
+                  if not self.allowed.allows(kind, value) for cid in self.owners[(kind, value)]]
+        theirs.sort(key=lambda f: f[0])   # stable
+        return [(s, e, "channel", cid) for _, s, e, cid in theirs]
 
     # -- reporting ---------------------------------------------------------------------------------
     def report(self, file: str, pos, kind: str, detail, where: str, attachment: bool = False,
