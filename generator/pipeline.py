@@ -59,7 +59,7 @@ def check(source: Path, as_of: dt.date, cache=None) -> Result:
     valid = validate(sources, diagnostics, memo=cache)
     model, redactor = model_stage.build(sources, valid, cache.redactions if cache is not None else None)
     if model is not None:   # privacy fails closed: personal data in anything published is an error
-        diagnostics.extend(personal_data(sources, model.checks))
+        diagnostics.extend(personal_data(sources, model.checks, cache.privacy if cache is not None else None))
     analysis = None
     if model is not None:
         analysis = analyse(model, as_of)
@@ -81,7 +81,10 @@ def build(source: Path, out: Path, as_of: dt.date, strict: bool = False, cache=N
     if result.model is None or result.failed(strict):
         return result
     # the last line of defence: every file of the finished site is scanned before it is swapped in
-    inspect = OutputGuard(result.sources, result.model.checks).inspector(inspect)
+    guard = OutputGuard(result.sources, result.model.checks)
+    if cache is not None:
+        guard.trust(cache.manifest(out), cache.scanned.get(str(Path(out).resolve())))
+    inspect = guard.inspector(inspect)
     try:
         if cache is None:
             files = render_site(result.model, result.diagnostics, result.analysis, as_of, result.redactor)
@@ -94,7 +97,7 @@ def build(source: Path, out: Path, as_of: dt.date, strict: bool = False, cache=N
             manifest = publish(files, site_copies(result.model, result.redactor), Path(out), Path(source),
                                previous=pages.previous, keys=pages.keys, inspect=inspect)
             cache.keep_bodies(result.model)
-            cache.published(out, manifest)
+            cache.published(out, manifest, guard.fingerprint)
             cache.save()
     except PublishRefused as refused:
         result.diagnostics.extend(refused.problems)

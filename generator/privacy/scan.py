@@ -5,13 +5,20 @@ line and column the learner must change: entry titles, bodies, every front-matte
 attachment paths; text attachments (published as they are); the contact fields the site publishes
 (generator/privacy/fields.py); every text, id and key of portfolio.yaml but `checks`; frameworks.
 Each text is normalised first (normalise.py), so spelling tricks do not hide anything.
+
+With a memo (the build cache's `privacy`), a file is scanned again only when its bytes or what the
+scan looks for (`Scanner.fingerprint`: every hidden name and part, kept name, allowed word and
+detail, contact id and channel value, the tombstones) changed: its findings are kept by
+(file digest, fingerprint), and an attachment's by the digest of its bytes.
 """
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 from pathlib import Path
 
+from ..diagnostics import Diagnostic
 from ..registry import finding
 from . import fields, tombstone
 from .detect import Known, Names, shapes
@@ -69,6 +76,10 @@ class Scanner:
                             self.owners[(kind, value)].append(cid)
         self.rank = rank
         self.tombstones = tombstone.load(self.root)
+        self.fingerprint = hashlib.sha256(repr((
+            "scan", 1, self.names.fingerprint(), self.channels.fingerprint(), sorted(self.owners.items()),
+            self.allowed.fingerprint(), sorted(self.ids), self.tombstones.salt.hex(), sorted(self.tombstones.hashes),
+            self.tombstones.problem)).encode()).hexdigest()
         self.diagnostics = []
         self._raw: dict = {}
         self.attachments: set = set()
@@ -221,50 +232,97 @@ def _where(path) -> str:
     return f"`{shown}`"
 
 
-def scan(sources, checks: dict) -> list:
-    """Every `personal-data` finding in what the site would publish."""
-    return scanner(sources, checks).diagnostics
+def scan(sources, checks: dict, memo: dict | None = None) -> list:
+    """Every `personal-data` finding in what the site would publish. `memo` (kept between runs by the
+    build cache) holds each file's findings by (file digest, fingerprint): only changed files are read."""
+    return scanner(sources, checks, memo).diagnostics
 
 
-def scanner(sources, checks: dict) -> Scanner:
+class _Memo:
+    """Each unit's findings (and `--fix` rewrites) by key; what this run did not ask for is forgotten."""
+
+    def __init__(self, sc: Scanner, store: dict | None):
+        self.sc, self.store, self.used = sc, store, {}
+
+    def run(self, name: str, key, work) -> None:
+        sc = self.sc
+        if self.store is None:
+            return work()
+        hit = self.store.get(name)
+        if hit is not None and hit[0] == key:
+            sc.diagnostics.extend(Diagnostic(*row) for row in hit[1])
+            sc.fixes.extend(tuple(f) for f in hit[2])
+            self.used[name] = hit
+            return
+        d, f = len(sc.diagnostics), len(sc.fixes)
+        work()
+        self.used[name] = (key, [tuple(vars(x).values()) for x in sc.diagnostics[d:]], list(sc.fixes[f:]))
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.clear()
+            self.store.update(self.used)
+
+
+def scanner(sources, checks: dict, memo: dict | None = None) -> Scanner:
     sc = Scanner(sources, checks)
+    units = _Memo(sc, memo)
+    fp = sc.fingerprint
     if sc.tombstones.problem:
         sc.diagnostics.append(finding("personal-data", tombstone.FILE, (1, 1), sc.tombstones.problem))
     p = sources.portfolio
     if p is not None and isinstance(p.data, dict):
-        sc.walk(p, p.data, (), _where, skip=lambda path: path[:1] in (("checks",), ("qualification",)))
+        units.run(p.file, (p.digest, fp), lambda: sc.walk(
+            p, p.data, (), _where, skip=lambda path: path[:1] in (("checks",), ("qualification",))))
     for s in sources.contacts:
         if not isinstance(s.data, dict):
             continue
         consent = s.data.get("consent") if isinstance(s.data.get("consent"), dict) else {}
         if consent.get("erasure_requested"):
             continue   # never published (erased-contact stands until the file is gone)
-        for path, value in fields.walk_published(s.data, consent.get("publish") is True):
-            sc.text(s, path, value, _where(path))
+        units.run(s.file, (s.digest, fp), lambda s=s, consent=consent: _contact(sc, s, consent))
     for s in sources.entries:
         if not isinstance(s.data, dict):
             continue
-        # the page address is the file name with every hidden name part cut (redact.py); a full name
-        # there is still an error, as the file name is the learner's to change
-        sc.parts = False
-        for st, en, kind, detail in sc.spans(s.id, False):
-            sc.report(s.file, (1, 1), kind, detail, "the entry's file name (its page address)")
-        sc.parts = True
-        sc.walk(s, s.data, (), _where, keys=False, skip=_entry_skip)
-        sc.body(s, s.body or "", s.body_line, "the entry's text", mentions=True)
-        for i, att in enumerate(s.data.get("attachments") or []):
-            if isinstance(att, dict) and isinstance(att.get("path"), str) and _publishable(sc, att["path"]):
-                # the file name is published (slugged); attachments are copied as they are: no mentions
-                sc.text(s, ("attachments", i, "path"), att["path"], "the attachment's file name", mentions=False)
-                _attachment(sc, att["path"])
+        attached = [(i, att["path"]) for i, att in enumerate(s.data.get("attachments") or [])
+                    if isinstance(att, dict) and isinstance(att.get("path"), str) and _publishable(sc, att["path"])]
+        units.run(s.file, (s.digest, fp, attached), lambda s=s, attached=attached: _entry(sc, s, attached))
+        for _, rel in attached:   # attachments are copied as they are
+            if (sc.root / rel).suffix.lower() in TEXT_ATTACHMENTS and rel not in sc.attachments:
+                sc.attachments.add(rel)
+                data = _attached_bytes(sc, rel)
+                if data is not None:
+                    units.run(rel, (hashlib.sha256(data).hexdigest(), fp), lambda rel=rel, data=data: sc.body(
+                        rel, data.decode("utf-8", errors="replace"), 1, "the attachment", mentions=False,
+                        attachment=True))
     for s in [*getattr(sources, "assessments", []), *getattr(sources, "iqa", [])]:
         if isinstance(s.data, dict):   # assessors' feedback and the learner's replies are published too
-            sc.walk(s, s.data, (), _where, keys=False, skip=_record_reference)
+            units.run(s.file, (s.digest, fp), lambda s=s: sc.walk(s, s.data, (), _where, keys=False,
+                                                                  skip=_record_reference))
     sc.parts = False   # an awarding body's wording: "price" there is not Owen Price
     for s in sources.frameworks:
         if isinstance(s.data, dict):
-            sc.walk(s, s.data, (), _where, keys=False)
+            units.run(s.file, (s.digest, fp), lambda s=s: sc.walk(s, s.data, (), _where, keys=False))
+    units.close()
     return sc
+
+
+def _contact(sc: Scanner, s, consent: dict) -> None:
+    for path, value in fields.walk_published(s.data, consent.get("publish") is True):
+        sc.text(s, path, value, _where(path))
+
+
+def _entry(sc: Scanner, s, attached) -> None:
+    # the page address is the file name with every hidden name part cut (redact.py); a full name
+    # there is still an error, as the file name is the learner's to change
+    sc.parts = False
+    for st, en, kind, detail in sc.spans(s.id, False):
+        sc.report(s.file, (1, 1), kind, detail, "the entry's file name (its page address)")
+    sc.parts = True
+    sc.walk(s, s.data, (), _where, keys=False, skip=_entry_skip)
+    sc.body(s, s.body or "", s.body_line, "the entry's text", mentions=True)
+    for i, rel in attached:   # the file name is published (slugged): no mentions
+        sc.text(s, ("attachments", i, "path"), rel, "the attachment's file name", mentions=False)
 
 
 ASSESSMENT_REFERENCES = {"path", "entry", "entries", "criteria", "criterion", "sha256", "assessor", "iqa", "by"}
@@ -293,15 +351,12 @@ def _publishable(sc: Scanner, rel: str) -> bool:
         return False
 
 
-def _attachment(sc: Scanner, rel: str) -> None:
+def _attached_bytes(sc: Scanner, rel: str) -> bytes | None:
+    """A text attachment's bytes; None when it is missing (missing-attachment says so) or too large."""
     path = sc.root / rel
-    if path.suffix.lower() not in TEXT_ATTACHMENTS or rel in sc.attachments:
-        return
-    sc.attachments.add(rel)
     try:
         if not path.is_file() or path.stat().st_size > MAX_ATTACHMENT:
-            return
-        text = path.read_bytes().decode("utf-8", errors="replace")
+            return None
+        return path.read_bytes()
     except OSError:
-        return   # missing-attachment says so
-    sc.body(rel, text, 1, "the attachment", mentions=False, attachment=True)
+        return None
