@@ -136,6 +136,8 @@ class Cache:
         self._saved_bodies: set = set()
         self.redactions: dict = {}  # redact.redact_model's memo: redacted entry text by file digest
         self.attachments: dict = {}  # attached file -> (status, size, sha256, when hashed): pagecache.file_facts
+        self.privacy: dict = {}     # privacy/scan.py's memo: record file -> (key, findings, fixes)
+        self.scanned: dict = {}     # resolved out folder -> fingerprint of the output scan its site passed
         self.saved_at = 0           # time.time_ns() when the state was saved
         self.dirty = False
         self.stats = {"parsed": 0, "reused": 0, "rendered": 0, "kept": 0}
@@ -177,6 +179,7 @@ class Cache:
                 self._load(state)
         except (ValueError, TypeError, KeyError, IndexError, EOFError, AttributeError) as exc:
             self.files, self.outputs, self.bodies, self.redactions, self.attachments = {}, {}, {}, {}, {}
+            self.privacy, self.scanned = {}, {}
             return self._notice(f"it is damaged ({type(exc).__name__})")
 
     def _load(self, state) -> None:
@@ -187,6 +190,8 @@ class Cache:
         self.bodies = {str(k): str(v) for k, v in state["bodies"].items()}
         self.redactions = dict(state["redactions"])
         self.attachments = dict(state["attachments"])
+        self.privacy = dict(state.get("privacy", {}))
+        self.scanned = {str(k): str(v) for k, v in state.get("scanned", {}).items()}
         self.saved_at = int(state["saved_at"])
         self._saved_bodies = set(self.bodies)
 
@@ -202,7 +207,8 @@ class Cache:
                 payload = marshal.dumps({
                     "files": {rel: _plain_file(rec) for rel, rec in self.files.items()},
                     "outputs": _plain_outputs(self.outputs), "bodies": self.bodies, "redactions": self.redactions,
-                    "attachments": self.attachments, "saved_at": now}, 4)
+                    "attachments": self.attachments, "privacy": self.privacy, "scanned": self.scanned,
+                    "saved_at": now}, 4)
             head = json.dumps({"code": code_digest(), "size": len(payload),
                                "sha256": hashlib.sha256(payload).hexdigest()}).encode()
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -295,8 +301,15 @@ class Cache:
             self._saved_bodies = set(self.bodies)
             self.dirty = True
 
-    def published(self, out: Path, manifest: dict) -> None:
+    def published(self, out: Path, manifest: dict, scanned: str | None = None) -> None:
+        """`scanned`: the fingerprint of the output scan the site passed (privacy/outputs.py)."""
         key = str(Path(out).resolve())
         if self.outputs.get(key) != manifest:
             self.outputs[key] = manifest
+            self.dirty = True
+        if self.scanned.get(key) != scanned:
+            if scanned is None:
+                self.scanned.pop(key, None)
+            else:
+                self.scanned[key] = scanned
             self.dirty = True

@@ -10,6 +10,7 @@ import datetime as dt
 import gc
 import os
 import sys
+import time
 from pathlib import Path
 
 from . import __version__, pipeline, report
@@ -154,6 +155,13 @@ def _report(result, args) -> None:
     report.report(result, args)
 
 
+def _stage_times(result) -> None:
+    """PORTFOLIO_STAGE_TIMES=1: each stage's wall time on stderr (docs/performance.md), for `make bench`."""
+    if os.environ.get("PORTFOLIO_STAGE_TIMES"):
+        for name, seconds in result.stages.items():
+            print(f"portfolio: stage {name}: {seconds:.3f} s", file=sys.stderr)
+
+
 def main(argv=None) -> int:
     args = parser().parse_args(argv)
     try:
@@ -221,12 +229,16 @@ def _run(args) -> int:
             if cache is not None:
                 cache.save()
             _report(result, args)
+            _stage_times(result)
             return 1 if result.failed(args.strict) else 0
         if args.command == "export":
             return _export(args, as_of, cache)
         out = args.out or args.source / "site"
+        started = time.perf_counter()
         result = pipeline.build(args.source, out, as_of, args.strict, cache)
+        result.stages["total"] = time.perf_counter() - started
         _report(result, args)
+        _stage_times(result)
         if not result.published:
             print("portfolio: site not published: fix the errors above (the previous site is untouched)",
                   file=sys.stderr)

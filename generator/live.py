@@ -61,7 +61,6 @@ class Live:
         self.guarded = ""                 # guard_print of the guard every served file has passed
         self.base = ""                    # the part of every page's key shared by all pages (pagecache)
         self._known: dict = {}            # copied files' status and sha256 (pagecache.file_facts)
-        self.scan_memo: dict = {}         # unchanged entries' personal-data findings (privacy/scan.py)
         self.stats = {"rendered": 0, "written": 0, "removed": 0, "scanned": 0, "full": 0}
         self.timings: dict = {}
 
@@ -70,7 +69,7 @@ class Live:
             self.stats[k] = 0
         t0 = time.perf_counter()
         check_output(self.out, self.source)
-        result = pipeline.check(self.source, as_of, self.cache, self.scan_memo)
+        result = pipeline.check(self.source, as_of, self.cache)   # its personal-data memo: cache.privacy
         t1 = time.perf_counter()
         self.timings = {"check": t1 - t0}
         if result.model is None or result.failed():

@@ -1,11 +1,14 @@
 """The pipeline, top to bottom: load → validate → model → analyse → render → write.
 
 `check` runs the first four stages; `build` runs them all. Both return a `Result` and never
-print: the CLI decides what to show and which exit status it means.
+print: the CLI decides what to show and which exit status it means. Each stage's wall time is kept in
+`Result.stages` (the CLI prints it on stderr with PORTFOLIO_STAGE_TIMES=1; `make bench` uses it).
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +35,7 @@ class Result:
     analysis: Analysis | None = None
     redactor: object = None        # hides unpublished names: for the site's copy of the findings, never templates
     published: bool = False
+    stages: dict = field(default_factory=dict)   # stage -> seconds (wall), in the order they ran
 
     @property
     def coverage(self) -> dict | None:
@@ -52,21 +56,58 @@ class Result:
         return any(d.severity == "error" or (strict and d.severity == "warning") for d in self.diagnostics)
 
 
-def check(source: Path, as_of: dt.date, cache=None, scan_memo: dict | None = None) -> Result:
-    """With a `generator.cache.Cache`, files whose bytes are unchanged are not parsed or validated again;
-    with a `scan_memo` (kept between calls by `serve`), nor scanned for personal data again."""
+class Clock:
+    """Wall time per stage. Rendering is lazy (pages are made as `publish` writes them), so `pages`
+    times the page iterator apart from the writing, and the output scan is timed in its hook."""
+
+    def __init__(self):
+        self.stages: dict = {}
+
+    @contextlib.contextmanager
+    def stage(self, name: str):
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - started
+
+    def pages(self, name: str, files):
+        pairs = iter(files.items() if isinstance(files, dict) else files)
+        while True:
+            with self.stage(name):
+                try:
+                    item = next(pairs)
+                except StopIteration:
+                    return
+            yield item
+
+    def hook(self, name: str, inspect):
+        def timed(root):
+            with self.stage(name):
+                return inspect(root)
+        return timed
+
+
+def check(source: Path, as_of: dt.date, cache=None, clock: Clock | None = None) -> Result:
+    """With a `generator.cache.Cache`, files whose bytes are unchanged are not parsed or validated again."""
+    clock = clock or Clock()
     diagnostics: list[Diagnostic] = []
-    sources = load(Path(source), diagnostics, memo=cache)
-    valid = validate(sources, diagnostics, memo=cache)
-    model, redactor = model_stage.build(sources, valid, cache.redactions if cache is not None else None)
+    with clock.stage("load"):
+        sources = load(Path(source), diagnostics, memo=cache)
+    with clock.stage("validate"):
+        valid = validate(sources, diagnostics, memo=cache)
+    with clock.stage("model"):
+        model, redactor = model_stage.build(sources, valid, cache.redactions if cache is not None else None)
     if model is not None:   # privacy fails closed: personal data in anything published is an error
-        diagnostics.extend(personal_data(sources, model.checks, scan_memo))
+        with clock.stage("scan"):
+            diagnostics.extend(personal_data(sources, model.checks, cache.privacy if cache is not None else None))
     analysis = None
     if model is not None:
-        analysis = analyse(model, as_of)
+        with clock.stage("analyse"):
+            analysis = analyse(model, as_of)
         diagnostics.extend(analysis.findings)
     diagnostics.sort(key=Diagnostic.sort_key)
-    return Result(sources, model, diagnostics, analysis, redactor)
+    return Result(sources, model, diagnostics, analysis, redactor, stages=clock.stages)
 
 
 def build(source: Path, out: Path, as_of: dt.date, strict: bool = False, cache=None, inspect=None) -> Result:
@@ -78,37 +119,50 @@ def build(source: Path, out: Path, as_of: dt.date, strict: bool = False, cache=N
     the last look at the finished site before it replaces the published one (write.publish): any
     diagnostic it returns joins the result's and the previous site stays."""
     check_output(Path(out), Path(source))
-    result = check(source, as_of, cache)
+    clock = Clock()
+    result = check(source, as_of, cache, clock)
     if result.model is None or result.failed(strict):
         return result
-    return publish_checked(result, source, out, as_of, cache, inspect)
+    return publish_checked(result, source, out, as_of, cache, inspect, clock=clock)
 
 
 def publish_checked(result: Result, source: Path, out: Path, as_of: dt.date, cache=None, inspect=None,
-                    pages=None) -> Result:
+                    pages=None, clock: Clock | None = None) -> Result:
     """The render and write half of `build`, for a `result` of `check` with no error standing
     (`serve` runs the check itself, then publishes through here or as a delta: generator/live.py,
     which passes the `pages` it has made: cache.pages() for this result and `out`)."""
+    if clock is None:   # the stage times join the check's, in the result
+        clock = Clock()
+        clock.stages = result.stages
+    writing = time.perf_counter()
     # the last line of defence: every file of the finished site is scanned before it is swapped in
-    inspect = OutputGuard(result.sources, result.model.checks).inspector(inspect)
+    guard = OutputGuard(result.sources, result.model.checks)
+    if cache is not None:
+        guard.trust(cache.manifest(out), cache.scanned.get(str(Path(out).resolve())))
+    inspect = clock.hook("output scan", guard.inspector(inspect))
     try:
         if cache is None:
-            files = render_site(result.model, result.diagnostics, result.analysis, as_of, result.redactor)
-            publish(files, site_copies(result.model, result.redactor), Path(out), Path(source), inspect=inspect)
+            with clock.stage("render"):
+                files = render_site(result.model, result.diagnostics, result.analysis, as_of, result.redactor)
+            publish(clock.pages("render", files), site_copies(result.model, result.redactor), Path(out), Path(source), inspect=inspect)
         else:
             if pages is None:
                 pages = cache.pages(result.model, result.diagnostics, as_of, out, theme_dirs(result.model),
                                     result.redactor)
-            files = render_site(result.model, result.diagnostics, result.analysis, as_of, result.redactor,
-                                cache=pages, bodies=cache.bodies)
-            manifest = publish(files, site_copies(result.model, result.redactor), Path(out), Path(source),
+            with clock.stage("render"):
+                files = render_site(result.model, result.diagnostics, result.analysis, as_of, result.redactor,
+                                    cache=pages, bodies=cache.bodies)
+            manifest = publish(clock.pages("render", files), site_copies(result.model, result.redactor), Path(out), Path(source),
                                previous=pages.previous, keys=pages.keys, inspect=inspect)
             cache.keep_bodies(result.model)
-            cache.published(out, manifest)
+            cache.published(out, manifest, guard.fingerprint)
             cache.save()
     except PublishRefused as refused:
         result.diagnostics.extend(refused.problems)
         result.diagnostics.sort(key=Diagnostic.sort_key)
         return result
+    finally:   # what publishing took besides making the pages and scanning them
+        clock.stages["write"] = (time.perf_counter() - writing - clock.stages.get("render", 0.0)
+                                 - clock.stages.get("output scan", 0.0))
     result.published = True
     return result

@@ -119,12 +119,14 @@ def publish(files, copies: dict[str, Path], out: Path, source: Path,
                 raise reading(exc, _shown(src, source), "an attached file") from None
             place(rel, data)
         place(MARKER, marker_text(manifest))
-        if not changed and set(manifest) == set(previous) == tree(out):
-            shutil.rmtree(tmp, ignore_errors=True)
-            return {rel: replace(previous[rel], key=keys.get(rel, previous[rel].key)) for rel in manifest}
+        # the last look comes first even when nothing changed: what it looks for may have (a consent
+        # withdrawn), and a site it would refuse must fail the build as a clean build would
         problems = inspect(tmp) if inspect is not None else []
         if problems:
             raise PublishRefused(problems)
+        if not changed and set(manifest) == set(previous) == tree(out):
+            shutil.rmtree(tmp, ignore_errors=True)
+            return {rel: replace(previous[rel], key=keys.get(rel, previous[rel].key)) for rel in manifest}
         os.chmod(tmp, 0o755)
         swap(tmp, out)
     except OSError as exc:

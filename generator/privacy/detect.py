@@ -7,7 +7,10 @@ so a detail the learner never recorded as a channel is caught too; the learner's
 """
 from __future__ import annotations
 
+import hashlib
 import re
+
+from ahocorasick_rs import AhoCorasick, MatchKind
 
 from .normalise import skeleton
 
@@ -25,6 +28,9 @@ PROFILE_HOSTS = (r"linkedin\.com/(?:in|pub|profile)/", r"(?:twitter|x)\.com/", r
 PROFILE = re.compile(r"(?:https?://)?(?:[\w-]+\.)*(?:" + "|".join(PROFILE_HOSTS) + r")[^\s<>()\[\]\"'`|]+")
 URL = re.compile(r"(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)+/[^\s<>()\[\]\"'`]*")
 _TRAIL = ".,;:!?_'"
+
+
+_NOT_DIGIT = bytes(b for b in range(256) if not 0x30 <= b <= 0x39)
 
 
 def digits(text: str) -> str:
@@ -98,6 +104,7 @@ class Known:
 
     def __init__(self, values=()):
         self.emails, self.phones, self.urls, self.literals = set(), set(), set(), set()
+        self._ready = None   # the prefilter (`_could_hold`), made on the first `find`
         for v in values:
             self.add(v)
 
@@ -107,6 +114,7 @@ class Known:
         text = skeleton(str(value)).strip()
         if not text:
             return
+        self._ready = None
         found = False
         for s, e, kind, v in shapes(text):
             found = True
@@ -124,6 +132,17 @@ class Known:
     def __bool__(self):
         return bool(self.emails or self.phones or self.urls or self.literals)
 
+    def discard(self, other: "Known") -> None:
+        """Forget the values `other` holds (the learner's allow-list)."""
+        self.emails -= other.emails
+        self.phones -= other.phones
+        self.urls -= other.urls
+        self._ready = None
+
+    def fingerprint(self) -> str:
+        """What `find` looks for (a digest: no values in clear)."""
+        return _digest([sorted(self.emails), sorted(self.phones), sorted(self.urls), sorted(self.literals)])
+
     def allows(self, kind: str, value: str) -> bool:
         if kind == "email":
             return value in self.emails
@@ -131,9 +150,33 @@ class Known:
             return value in self.phones
         return value in self.urls
 
+    def _could_hold(self, text: str) -> bool:
+        """Could `find` find anything in `text`? Every value it finds is in the text as written (an
+        e-mail address, a URL without its scheme, a handle), or is a phone number whose last nine digits
+        follow one another among the text's digits: one automaton pass over the text and one over its
+        digits answer, so the shapes are only parsed out of a text that holds some value."""
+        if self._ready is None:
+            values = sorted(self.emails | self.urls | self.literals)
+            phones = sorted(self.phones)
+            self._ready = (AhoCorasick(values) if values else None, AhoCorasick(phones) if phones else None,
+                           all(p.isascii() for p in phones))
+        values, phones, ascii_phones = self._ready
+        if values is not None and (self.literals or (self.emails and "@" in text) or (self.urls and "/" in text)) \
+                and _matches(values, text):
+            return True
+        if phones is None:
+            return False
+        if ascii_phones:   # UTF-8 puts no byte of a non-ASCII character in 0-9: the ASCII digits, in order
+            found = text.encode("utf-8", "surrogatepass").translate(None, _NOT_DIGIT).decode("ascii")
+        else:
+            found = digits(text)
+        return bool(_matches(phones, found))
+
     def find(self, text: str):
         """(start, end, kind, value) of every known value in normalised `text`, however spaced."""
         out = []
+        if not self._could_hold(text):
+            return out
         if self.emails and "@" in text:
             out += [(s, e, k, v) for s, e, k, v in shapes(text) if k == "email" and v in self.emails]
         if self.urls and "/" in text:
@@ -163,7 +206,13 @@ def name_parts(name: str) -> list[str]:
 
 class Names:
     """Recognise people's names in normalised text: each full name, and each part of it on its own
-    (first name or surname), except parts shared with people who may be named and allowed words."""
+    (first name or surname), except parts shared with people who may be named and allowed words.
+
+    One pass per text, whatever the number of names: an Aho–Corasick automaton finds where any name
+    can start (the first word of a name, as a whole word), and only there is the name itself tried,
+    with a small regular expression of the names that start with that word (longest first, any run
+    of spaces, underscores, hyphens or dots between the parts). Matches are the ones a single
+    alternation of every name, longest first, would find (tests/test_privacy_matcher.py)."""
 
     def __init__(self, people, keep=(), allow=()):
         """`people`: (label, name) pairs of people who may not be named; `keep`: names that may be shown
@@ -171,32 +220,83 @@ class Names:
         keep_parts = {p for n in keep for p in name_parts(n)}
         allow = {skeleton(str(w)).strip() for w in allow if isinstance(w, str)}
         self.owner: dict[str, set] = {}
-        self.full: set = set()
+        self.full: dict[str, set] = {}   # full name -> whose it is
         full, single = self.full, set()
         for label, name in people:
             parts = name_parts(name)
             if not parts:
                 continue
             key = " ".join(parts)
-            full.add(key)
+            full.setdefault(key, set()).add(label)
             self.owner.setdefault(key, set()).add(label)
             for p in parts if len(parts) > 1 else ():
                 if p not in keep_parts and p not in allow and len(p) >= 2:
                     single.add(p)
                     self.owner.setdefault(p, set()).add(label)
-        words = sorted(full | single, key=len, reverse=True)
-        self.pattern = None
-        if words:
-            alts = "|".join(_SEP.join(re.escape(w) for w in word.split(" ")) for word in words)
-            self.pattern = re.compile(rf"(?<![^\W_])(?:{alts})(?![^\W_])")
+        words = sorted(full.keys() | single, key=len, reverse=True)
+        self.words = words
+        self._every = _Starts(words)                            # names and their parts
+        self._whole = _Starts([w for w in words if w in full])  # full names only
+
+    def fingerprint(self) -> str:
+        """What this matcher looks for (a digest: no names in clear)."""
+        return _digest(sorted((w, sorted(self.owner[w]), w in self.full) for w in self.words))
 
     def find(self, text: str, parts: bool = True):
-        if self.pattern is None:
-            return []
+        """(start, end, "name", [labels]) of every name in normalised `text`. With `parts` False only
+        full names are sought (a first name or surname alone is no find, and hides nothing), each
+        labelled with the people whose full name it is."""
         out = []
-        for m in self.pattern.finditer(text):
-            key = " ".join(re.split(_SEP, m.group(0)))
-            if not parts and key not in self.full:
-                continue
-            out.append((m.start(), m.end(), "name", sorted(self.owner.get(key, ()))))
+        owner = self.owner if parts else self.full
+        for start, end, matched in (self._every if parts else self._whole).find(text):
+            key = " ".join(re.split(_SEP, matched))
+            out.append((start, end, "name", sorted(owner.get(key, ()))))
         return out
+
+
+_ALNUM = re.compile(r"[^\W_]")   # a letter or digit: what may not touch a name on either side
+_RUN = re.compile(r"[^\W_]+")
+
+
+class _Starts:
+    """Non-overlapping whole-word matches of `words` (in `Names` form: parts joined by one space),
+    leftmost first, the longest word at each start."""
+
+    def __init__(self, words):
+        groups: dict[str, list] = {}
+        for w in words:   # a word's first run of letters: where it can start
+            groups.setdefault(_RUN.match(w).group(0), []).append(w)
+        self.heads = list(groups)
+        self.tails = [re.compile("(?:" + "|".join(_SEP.join(re.escape(p) for p in w.split(" ")) for w in ws)
+                                 + r")(?![^\W_])") for ws in groups.values()]
+        # leftmost-longest: a head found inside a longer word never hides one that starts a word, since
+        # heads are letters only and a word start follows a character that is not
+        self.automaton = AhoCorasick(self.heads, matchkind=MatchKind.LeftmostLongest) if groups else None
+
+    def find(self, text: str):
+        if self.automaton is None or not text:
+            return
+        end, size = -1, len(text)
+        for i, s, e in _matches(self.automaton, text):
+            if s < end or (s and _ALNUM.match(text, s - 1)) or (e < size and _ALNUM.match(text, e)):
+                continue   # inside a word
+            m = self.tails[i].match(text, s)
+            if m is not None:
+                end = m.end()
+                yield s, end, m.group(0)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _matches(automaton, text: str) -> list:
+    """(pattern, start, end) of the automaton's matches. A lone surrogate (YAML's "\\ud800") cannot be
+    handed over as UTF-8; it is no letter and in no pattern, so U+FFFD stands in for it, same length."""
+    try:
+        return automaton.find_matches_as_indexes(text)
+    except UnicodeEncodeError:
+        return automaton.find_matches_as_indexes(_SURROGATE.sub("\ufffd", text))
+
+
+def _digest(value) -> str:
+    return hashlib.sha256(repr(value).encode("utf-8")).hexdigest()

@@ -7,6 +7,7 @@ every spelling; `Normalised.span` maps a match back to the original text for its
 """
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -24,6 +25,12 @@ def skeleton(text: str) -> str:
     """NFKC, full case folding (İ, ß), then accents dropped: `Zoë`, `ZOE` and `zoe` are one word."""
     folded = unicodedata.normalize("NFKC", text).casefold()
     return "".join(ch for ch in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(ch))
+
+
+@functools.lru_cache(maxsize=4096)
+def _skeleton_of(run: str) -> str:
+    """`skeleton` of a run of non-ASCII characters: the same few (dashes, arrows, accented letters) recur."""
+    return skeleton(run)
 
 
 class Normalised:
@@ -96,7 +103,8 @@ def normalise(text: str, track: bool = True) -> Normalised:
     if not text:
         return Normalised(text or "", text or "", None)
     s, maps = text, (None if track else False)
-    s, maps = _substitute(s, maps, ZERO_WIDTH, lambda m: "")
+    if not s.isascii():   # each step below first asks (in C) whether its characters are there at all
+        s, maps = _substitute(s, maps, ZERO_WIDTH, lambda m: "")
     for _ in range(2):   # `&amp;#64;` and `%2540` are encoded twice
         if "&" in s:
             s, maps = _substitute(s, maps, _ENTITY, _entity)
@@ -104,11 +112,12 @@ def normalise(text: str, track: bool = True) -> Normalised:
             s, maps = _substitute(s, maps, _PERCENT, _percent)
     if "\\" in s:
         s, maps = _substitute(s, maps, _ESCAPE, lambda m: m.group(1))
-    s, maps = _substitute(s, maps, _EMPHASIS, lambda m: "")
+    if "*" in s or "~" in s or "`" in s:
+        s, maps = _substitute(s, maps, _EMPHASIS, lambda m: "")
     if not s.isascii():
         s, maps = _substitute(s, maps, ZERO_WIDTH, lambda m: "")   # decoded from an entity
         # fold what is not ASCII; a combining mark alone folds to nothing, leaving its base letter
-        s, maps = _substitute(s, maps, _NON_ASCII, lambda m: skeleton(m.group(0)))
+        s, maps = _substitute(s, maps, _NON_ASCII, lambda m: _skeleton_of(m.group(0)))
     low = s.lower()
     if len(low) == len(s):
         s = low

@@ -5,13 +5,20 @@ line and column the learner must change: entry titles, bodies, every front-matte
 attachment paths; text attachments (published as they are); the contact fields the site publishes
 (generator/privacy/fields.py); every text, id and key of portfolio.yaml but `checks`; frameworks.
 Each text is normalised first (normalise.py), so spelling tricks do not hide anything.
+
+With a memo (the build cache's `privacy`), a file is scanned again only when its bytes or what the
+scan looks for (`Scanner.fingerprint`: every hidden name and part, kept name, allowed word and
+detail, contact id and channel value, the tombstones) changed: its findings are kept by
+(file digest, fingerprint), and an attachment's by the digest of its bytes.
 """
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 from pathlib import Path
 
+from ..diagnostics import Diagnostic
 from ..registry import finding
 from . import fields, tombstone
 from .detect import Known, Names, shapes
@@ -23,6 +30,7 @@ TEXT_ATTACHMENTS = {".txt", ".md", ".markdown", ".csv", ".tsv", ".json", ".html"
 MAX_ATTACHMENT = 4 << 20
 ENTRY_REFERENCES = {"contacts", "networks", "goals", "criteria"}   # ids, checked where they are defined
 
+_KIND_OF = {"emails": "email", "urls": "profile", "phones": "phone", "literals": "channel"}   # Known.find's kinds
 _DIGEST = re.compile(r"[0-9a-f]{32,}")
 KIND_WORDS = {"email": "an e-mail address", "phone": "a phone number", "profile": "a profile URL"}
 SHAPE_HINT = ("move it to the contact's `channels` (never published) and refer to the person as @contact-id; "
@@ -52,14 +60,26 @@ class Scanner:
         allow_names = checks.get("allow_names") or []
         self.names = Names(people, keep, allow_names)
         self.allowed = Known(checks.get("allow_personal_data") or [])
-        self.channels = {}
+        # every contact's channel values in one matcher; a value found is reported for each contact
+        # that has it, the contacts in the order they were read (which one a find names, when two share it)
+        self.channels = Known()
+        self.owners: dict = {}       # (kind as found, value) -> [contact id, ...]
+        rank: dict = {}
         for cid, v in channels:
             k = Known([v])
             if k:
-                self.channels.setdefault(cid, Known())
-                for attr in ("emails", "phones", "urls", "literals"):
-                    getattr(self.channels[cid], attr).update(getattr(k, attr))
+                rank.setdefault(cid, len(rank))
+                self.channels.add(v)
+                for attr, kind in _KIND_OF.items():
+                    for value in getattr(k, attr):
+                        if cid not in self.owners.setdefault((kind, value), []):
+                            self.owners[(kind, value)].append(cid)
+        self.rank = rank
         self.tombstones = tombstone.load(self.root)
+        self.fingerprint = hashlib.sha256(repr((
+            "scan", 1, self.names.fingerprint(), self.channels.fingerprint(), sorted(self.owners.items()),
+            self.allowed.fingerprint(), sorted(self.ids), self.tombstones.salt.hex(), sorted(self.tombstones.hashes),
+            self.tombstones.problem)).encode()).hexdigest()
         self.diagnostics = []
         self._raw: dict = {}
         self.attachments: set = set()
@@ -81,10 +101,7 @@ class Scanner:
         for s, e, kind, value in shapes(t):
             if not self.allowed.allows(kind, value):
                 found.append((s, e, kind, None))
-        for cid, known in self.channels.items():
-            for s, e, kind, value in known.find(t):
-                if not self.allowed.allows(kind, value):
-                    found.append((s, e, "channel", cid))
+        found += self.channel_finds(t)
         if self.tombstones:
             found += self.tombstones.find(t)
         found += self.names.find(t, parts=self.parts)
@@ -97,6 +114,14 @@ class Scanner:
             os_, oe = norm.span(s, e)
             out.append((os_, oe, kind, detail))
         return out
+
+    def channel_finds(self, t: str) -> list:
+        """(start, end, "channel", contact id) of every contact's channel value in normalised `t` but
+        allowed ones: per contact in the order they were read, each as its own matcher would list them."""
+        theirs = [(self.rank[cid], s, e, cid) for s, e, kind, value in self.channels.find(t)
+                  if not self.allowed.allows(kind, value) for cid in self.owners[(kind, value)]]
+        theirs.sort(key=lambda f: f[0])   # stable
+        return [(s, e, "channel", cid) for _, s, e, cid in theirs]
 
     # -- reporting ---------------------------------------------------------------------------------
     def report(self, file: str, pos, kind: str, detail, where: str, attachment: bool = False,
@@ -208,78 +233,96 @@ def _where(path) -> str:
 
 
 def scan(sources, checks: dict, memo: dict | None = None) -> list:
-    """Every `personal-data` finding in what the site would publish. `memo` (a dict kept between calls,
-    as `serve` does) saves scanning again an entry whose bytes are unchanged, while what the scan looks
-    for is unchanged too."""
+    """Every `personal-data` finding in what the site would publish. `memo` (kept between runs by the
+    build cache) holds each file's findings by (file digest, fingerprint): only changed files are read."""
     return scanner(sources, checks, memo).diagnostics
 
 
-def looks_for(sc: Scanner, sources, checks: dict) -> str:
-    """A digest of everything an entry's findings depend on besides its own bytes: the contacts (ids,
-    names, consent, channels), the learner's names, the settings and the tombstones."""
-    import hashlib
-    contacts = [(s.id, s.data.get("name"), s.data.get("channels"), s.data.get("consent"))
-                for s in sources.contacts if isinstance(s.data, dict)]
-    pdata = sources.portfolio.data if sources.portfolio and isinstance(sources.portfolio.data, dict) else {}
-    t = sc.tombstones
-    return hashlib.sha256(repr((contacts, pdata.get("learner"), checks, t.salt, sorted(t.hashes), t.problem,
-                                sorted(sc.ids))).encode("utf-8")).hexdigest()
+class _Memo:
+    """Each unit's findings (and `--fix` rewrites) by key; what this run did not ask for is forgotten."""
+
+    def __init__(self, sc: Scanner, store: dict | None):
+        self.sc, self.store, self.used = sc, store, {}
+
+    def run(self, name: str, key, work) -> None:
+        sc = self.sc
+        if self.store is None:
+            return work()
+        hit = self.store.get(name)
+        if hit is not None and hit[0] == key:
+            sc.diagnostics.extend(Diagnostic(*row) for row in hit[1])
+            sc.fixes.extend(tuple(f) for f in hit[2])
+            self.used[name] = hit
+            return
+        d, f = len(sc.diagnostics), len(sc.fixes)
+        work()
+        self.used[name] = (key, [tuple(vars(x).values()) for x in sc.diagnostics[d:]], list(sc.fixes[f:]))
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.clear()
+            self.store.update(self.used)
 
 
 def scanner(sources, checks: dict, memo: dict | None = None) -> Scanner:
     sc = Scanner(sources, checks)
-    if memo is not None:
-        config = looks_for(sc, sources, checks)
-        if memo.get("config") != config:
-            memo.clear()
-            memo["config"] = config
-        done, memo["entries"] = memo.get("entries", {}), {}
+    units = _Memo(sc, memo)
+    fp = sc.fingerprint
     if sc.tombstones.problem:
         sc.diagnostics.append(finding("personal-data", tombstone.FILE, (1, 1), sc.tombstones.problem))
     p = sources.portfolio
     if p is not None and isinstance(p.data, dict):
-        sc.walk(p, p.data, (), _where, skip=lambda path: path[:1] in (("checks",), ("qualification",)))
+        units.run(p.file, (p.digest, fp), lambda: sc.walk(
+            p, p.data, (), _where, skip=lambda path: path[:1] in (("checks",), ("qualification",))))
     for s in sources.contacts:
         if not isinstance(s.data, dict):
             continue
         consent = s.data.get("consent") if isinstance(s.data.get("consent"), dict) else {}
         if consent.get("erasure_requested"):
             continue   # never published (erased-contact stands until the file is gone)
-        for path, value in fields.walk_published(s.data, consent.get("publish") is True):
-            sc.text(s, path, value, _where(path))
+        units.run(s.file, (s.digest, fp), lambda s=s, consent=consent: _contact(sc, s, consent))
     for s in sources.entries:
         if not isinstance(s.data, dict):
             continue
-        # an entry with attachments is always scanned: its findings depend on the attached files' bytes
-        keep = memo is not None and not s.data.get("attachments")
-        if keep and (s.file, s.digest) in done:
-            found = memo["entries"][(s.file, s.digest)] = done[(s.file, s.digest)]
-            sc.diagnostics.extend(found)
-            continue
-        start = len(sc.diagnostics)
-        # the page address is the file name with every hidden name part cut (redact.py); a full name
-        # there is still an error, as the file name is the learner's to change
-        sc.parts = False
-        for st, en, kind, detail in sc.spans(s.id, False):
-            sc.report(s.file, (1, 1), kind, detail, "the entry's file name (its page address)")
-        sc.parts = True
-        sc.walk(s, s.data, (), _where, keys=False, skip=_entry_skip)
-        sc.body(s, s.body or "", s.body_line, "the entry's text", mentions=True)
-        for i, att in enumerate(s.data.get("attachments") or []):
-            if isinstance(att, dict) and isinstance(att.get("path"), str) and _publishable(sc, att["path"]):
-                # the file name is published (slugged); attachments are copied as they are: no mentions
-                sc.text(s, ("attachments", i, "path"), att["path"], "the attachment's file name", mentions=False)
-                _attachment(sc, att["path"])
-        if keep:
-            memo["entries"][(s.file, s.digest)] = sc.diagnostics[start:]
+        attached = [(i, att["path"]) for i, att in enumerate(s.data.get("attachments") or [])
+                    if isinstance(att, dict) and isinstance(att.get("path"), str) and _publishable(sc, att["path"])]
+        units.run(s.file, (s.digest, fp, attached), lambda s=s, attached=attached: _entry(sc, s, attached))
+        for _, rel in attached:   # attachments are copied as they are
+            if (sc.root / rel).suffix.lower() in TEXT_ATTACHMENTS and rel not in sc.attachments:
+                sc.attachments.add(rel)
+                data = _attached_bytes(sc, rel)
+                if data is not None:
+                    units.run(rel, (hashlib.sha256(data).hexdigest(), fp), lambda rel=rel, data=data: sc.body(
+                        rel, data.decode("utf-8", errors="replace"), 1, "the attachment", mentions=False,
+                        attachment=True))
     for s in [*getattr(sources, "assessments", []), *getattr(sources, "iqa", [])]:
         if isinstance(s.data, dict):   # assessors' feedback and the learner's replies are published too
-            sc.walk(s, s.data, (), _where, keys=False, skip=_record_reference)
+            units.run(s.file, (s.digest, fp), lambda s=s: sc.walk(s, s.data, (), _where, keys=False,
+                                                                  skip=_record_reference))
     sc.parts = False   # an awarding body's wording: "price" there is not Owen Price
     for s in sources.frameworks:
         if isinstance(s.data, dict):
-            sc.walk(s, s.data, (), _where, keys=False)
+            units.run(s.file, (s.digest, fp), lambda s=s: sc.walk(s, s.data, (), _where, keys=False))
+    units.close()
     return sc
+
+
+def _contact(sc: Scanner, s, consent: dict) -> None:
+    for path, value in fields.walk_published(s.data, consent.get("publish") is True):
+        sc.text(s, path, value, _where(path))
+
+
+def _entry(sc: Scanner, s, attached) -> None:
+    # the page address is the file name with every hidden name part cut (redact.py); a full name
+    # there is still an error, as the file name is the learner's to change
+    sc.parts = False
+    for st, en, kind, detail in sc.spans(s.id, False):
+        sc.report(s.file, (1, 1), kind, detail, "the entry's file name (its page address)")
+    sc.parts = True
+    sc.walk(s, s.data, (), _where, keys=False, skip=_entry_skip)
+    sc.body(s, s.body or "", s.body_line, "the entry's text", mentions=True)
+    for i, rel in attached:   # the file name is published (slugged): no mentions
+        sc.text(s, ("attachments", i, "path"), rel, "the attachment's file name", mentions=False)
 
 
 ASSESSMENT_REFERENCES = {"path", "entry", "entries", "criteria", "criterion", "sha256", "assessor", "iqa", "by"}
@@ -308,15 +351,12 @@ def _publishable(sc: Scanner, rel: str) -> bool:
         return False
 
 
-def _attachment(sc: Scanner, rel: str) -> None:
+def _attached_bytes(sc: Scanner, rel: str) -> bytes | None:
+    """A text attachment's bytes; None when it is missing (missing-attachment says so) or too large."""
     path = sc.root / rel
-    if path.suffix.lower() not in TEXT_ATTACHMENTS or rel in sc.attachments:
-        return
-    sc.attachments.add(rel)
     try:
         if not path.is_file() or path.stat().st_size > MAX_ATTACHMENT:
-            return
-        text = path.read_bytes().decode("utf-8", errors="replace")
+            return None
+        return path.read_bytes()
     except OSError:
-        return   # missing-attachment says so
-    sc.body(rel, text, 1, "the attachment", mentions=False, attachment=True)
+        return None
