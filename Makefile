@@ -107,7 +107,8 @@ export: $(VENV)/.installed
 	$(BIN)/portfolio export --source $(SOURCE) $(ARGS)
 
 # Long (minutes): installs Hugo (Debian) and MkDocs + Pelican (benchmarks/.venv) itself. Not part of `make test`.
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed-test
+	bash tools/ensure-chromium.sh
 	$(BIN)/python benchmarks/bench.py $(ARGS)
 
 # Refresh the README's screenshots (docs/img/) from the example portfolio.

@@ -107,9 +107,15 @@ def tree_pss_kib(root: int) -> int:
 
 def measure_serve_edit(portfolio: Path) -> float | None:
     """Seconds from saving one edited entry to the browser showing the reloaded page, with `portfolio
-    serve` running on `portfolio` (issue 14's third target: Playwright driving Chromium). None until
-    that measurement is written: the table then says "not measured"."""
-    return None
+    serve` running on `portfolio` (issue 14's third target: Playwright driving Chromium). None
+    when it cannot run here (no Playwright or Chromium): the table then says "not measured"."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    try:
+        import serve_edit
+        return serve_edit.measure_serve_edit(portfolio, edits=5)["median"]
+    except Exception as exc:   # a missing browser must not lose the rest of the table
+        print(f"bench: serve edit not measured: {exc}", file=sys.stderr)
+        return None
 
 
 def in_process_edit(portfolio: Path, out: Path) -> float:
