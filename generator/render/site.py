@@ -9,6 +9,7 @@ from ..registry import RULES
 from . import paths
 from ..failures import Failure, template_failure
 from .environment import DEFAULT_THEME, environment, theme_dirs
+from .frame import Frame
 from .outputs import matrix_csv, portfolio_json, search_index_js
 from .netmap import network_map
 from .pages import Page, pages  # noqa: F401  (Page is part of this module's interface)
@@ -63,6 +64,7 @@ def render_site(model, findings, analysis, as_of, redactor=None, cache=None, bod
     site = SiteData(model, findings, analysis, as_of, redactor)
     site.prepare_bodies(bodies if bodies is not None else {})
     common = template_context(model, site, analysis, as_of)
+    frame = frame_of(env, common)
     todo = []
     for page in pages(model, findings, analysis):
         if cache is not None and cache.fresh(page):
@@ -73,15 +75,20 @@ def render_site(model, findings, analysis, as_of, redactor=None, cache=None, bod
     # ones: start them first, one to a worker; the output does not depend on the order
     todo.sort(key=lambda page: page.deps is not None)
     alone = sum(1 for page in todo if page.deps is None)
-    results = map_ordered(lambda page: render_page(env, page, common, site), todo, alone)
+    results = map_ordered(lambda page: render_page(env, page, common, site, frame), todo, alone)
     for page, data in zip(todo, results):
         yield page.path, data
 
 
-def render_page(env, page, common, site) -> bytes:
+def frame_of(env, common) -> Frame:
+    """The build's frame parts: given what every page shares and nothing about any one page."""
+    return Frame(env, {**common, "paths": paths, "label": label, "href_path_of": href_path})
+
+
+def render_page(env, page, common, site, frame=None) -> bytes:
     """One page's bytes; a theme template that fails becomes one Failure at its file and line."""
     try:
-        return _render_page(env, page, common, site)
+        return _render_page(env, page, common, site, frame or frame_of(env, common))
     except Failure:
         raise
     except Exception as exc:
@@ -91,7 +98,7 @@ def render_page(env, page, common, site) -> bytes:
         raise template_failure(exc, roots, page.path) from None
 
 
-def _render_page(env, page, common, site) -> bytes:
+def _render_page(env, page, common, site, frame) -> bytes:
     fmt = page.context.get("format")
     if fmt == "json":
         return portfolio_json(site)
@@ -110,5 +117,5 @@ def _render_page(env, page, common, site) -> bytes:
 
     html = env.get_template(page.template).render(
         **common, **page.context, page=page, url=url, href=href, paths=paths, label=label, href_path_of=href_path,
-        network_map=lambda: network_map(site.model, url))
+        network_map=lambda: network_map(site.model, url), frame=lambda name: frame.part(name, here))
     return html.encode("utf-8")
