@@ -10,6 +10,7 @@ from . import paths
 from ..failures import Failure, template_failure
 from .environment import DEFAULT_THEME, environment, theme_dirs
 from .frame import Frame
+from .fragments import Fragments
 from .outputs import matrix_csv, portfolio_json, search_index_js
 from .netmap import network_map
 from .pages import Page, pages  # noqa: F401  (Page is part of this module's interface)
@@ -75,7 +76,7 @@ def render_site(model, findings, analysis, as_of, redactor=None, cache=None, bod
     # ones: start them first, one to a worker; the output does not depend on the order
     todo.sort(key=lambda page: page.deps is not None)
     alone = sum(1 for page in todo if page.deps is None)
-    results = map_ordered(lambda page: render_page(env, page, common, site, frame), todo, alone)
+    results = map_ordered(lambda page: render_page(env, page, common, site, frame, cache), todo, alone)
     for page, data in zip(todo, results):
         yield page.path, data
 
@@ -85,10 +86,14 @@ def frame_of(env, common) -> Frame:
     return Frame(env, {**common, "paths": paths, "label": label, "href_path_of": href_path})
 
 
-def render_page(env, page, common, site, frame=None) -> bytes:
-    """One page's bytes; a theme template that fails becomes one Failure at its file and line."""
+def render_page(env, page, common, site, frame=None, cache=None) -> bytes:
+    """One page's bytes; a theme template that fails becomes one Failure at its file and line.
+    With a `cache` (PageCache), the page's per-record fragments are kept in it and reused."""
+    fragments = cache.fragments(page.path) if cache is not None else Fragments()
     try:
-        return _render_page(env, page, common, site, frame or frame_of(env, common))
+        data = _render_page(env, page, common, site, frame or frame_of(env, common), fragments)
+        fragments.save()
+        return data
     except Failure:
         raise
     except Exception as exc:
@@ -98,12 +103,12 @@ def render_page(env, page, common, site, frame=None) -> bytes:
         raise template_failure(exc, roots, page.path) from None
 
 
-def _render_page(env, page, common, site, frame) -> bytes:
+def _render_page(env, page, common, site, frame, fragments) -> bytes:
     fmt = page.context.get("format")
     if fmt == "json":
         return portfolio_json(site)
     if fmt == "search-index":
-        return search_index_js(site)
+        return search_index_js(site, fragments)
     if fmt == "csv":
         return matrix_csv(page.context["unit"], page.context["rows"], site)
 
@@ -115,7 +120,12 @@ def _render_page(env, page, common, site, frame) -> bytes:
     def href(obj) -> str:
         return paths.relative(href_path(obj), here)
 
+    shared = {**common, "url": url, "href": href, "paths": paths, "label": label, "href_path_of": href_path}
+
+    def fragment(name: str, record, **extra):
+        return fragments.template(env, name, record, extra, shared)
+
     html = env.get_template(page.template).render(
         **common, **page.context, page=page, url=url, href=href, paths=paths, label=label, href_path_of=href_path,
-        network_map=lambda: network_map(site.model, url), frame=lambda name: frame.part(name, here))
+        network_map=lambda: network_map(site.model, url), frame=lambda name: frame.part(name, here), fragment=fragment)
     return html.encode("utf-8")
