@@ -114,6 +114,7 @@ class PageCache:
         self.out = out
         self.previous = cache.manifest(out)
         self.keys: dict[str, str] = {}
+        self._records: dict = {}
         self.cache = cache
         sources = [model.source] + [f.source for f in model.frameworks] + \
                   [c.source for c in model.contacts] + [e.source for e in model.entries]
@@ -140,16 +141,33 @@ class PageCache:
         self.everything = digest(self.base, everything,
                                  [astuple(d) for d in sorted(findings, key=lambda d: d.sort_key())])
 
-    def key(self, page) -> str:
-        deps = getattr(page, "deps", None)
+    def _part(self, deps) -> str:
         if deps is None:
-            part = self.everything
-        else:
-            files = sorted({(d.source.file, d.source.digest) for d in deps})
-            about = [astuple(d) for f, _ in files for d in self._by_file.get(f, ())]
-            attached = [self._attached[id(d)] for d in deps if id(d) in self._attached]
-            part = digest(self.base, files, about, attached)
-        return digest(part, page.path, page.template, page.title)
+            return self.everything
+        files = sorted({(d.source.file, d.source.digest) for d in deps})
+        about = [astuple(d) for f, _ in files for d in self._by_file.get(f, ())]
+        attached = [self._attached[id(d)] for d in deps if id(d) in self._attached]
+        return digest(self.base, files, about, attached)
+
+    def key(self, page) -> str:
+        return digest(self._part(getattr(page, "deps", None)), page.path, page.template, page.title)
+
+    def record_key(self, record) -> str:
+        """What one record's fragments may show (render/fragments.py): the same facts as the record's own page."""
+        from .render.pages import record_deps
+        key = self._records.get(id(record))
+        if key is None:
+            key = self._records[id(record)] = self._part(record_deps(record))
+        return key
+
+    def fragments(self, page_path: str):
+        """The store of one page's per-record fragments, or None without a cache folder."""
+        from .render.fragments import Fragments
+        folder = getattr(self.cache, "folder", None)
+        if folder is None:
+            return Fragments()
+        name = hashlib.sha256(f"{self.out}\0{page_path}".encode("utf-8")).hexdigest()[:40]
+        return Fragments(Path(folder) / "fragments" / name, self.record_key)
 
     def fresh(self, page) -> bool:
         """True when the file published last time for this page is still right: no need to render it."""

@@ -163,15 +163,26 @@ def _text(markup) -> str:
     return " ".join(html.unescape(_TAG.sub(" ", str(markup))).split())
 
 
-def search_index_js(site) -> bytes:
-    """A script, not JSON: pages opened from disk cannot fetch() a file, but can load a <script src>."""
-    m = site.model
-    docs = []
-    for e in m.entries:
-        extra = " ".join([e.kind, *e.methods, *(c.display_name for c in e.contacts), *(c.ref for c in e.criteria),
-                          *e.discussion, *(f"{a.do} {a.outcome}" for a in e.actions), e.value_given, e.value_received])
-        docs.append([e.title, paths.entry(e), f"Entry, {e.date.isoformat() if e.date else ''}",
+def _entry_doc(site, e) -> str:
+    extra = " ".join([e.kind, *e.methods, *(c.display_name for c in e.contacts), *(c.ref for c in e.criteria),
+                      *e.discussion, *(f"{a.do} {a.outcome}" for a in e.actions), e.value_given, e.value_received])
+    return _compact([e.title, paths.entry(e), f"Entry, {e.date.isoformat() if e.date else ''}",
                      (extra + " " + _text(site.body(e)))[:SEARCH_TEXT_LIMIT]])
+
+
+def _compact(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_jsonable)
+
+
+def search_index_js(site, fragments=None) -> bytes:
+    """A script, not JSON: pages opened from disk cannot fetch() a file, but can load a <script src>.
+    Each entry's document is a fragment (render/fragments.py), kept by the entry's content key; compact
+    JSON of a list is its items' compact JSON joined by commas, so the joined text is the same bytes."""
+    from .fragments import Fragments
+    fragments = fragments or Fragments()
+    m = site.model
+    parts = [fragments.get("search-entry", e, lambda e=e: _entry_doc(site, e)) for e in m.entries]
+    docs = []
     for c in m.contacts:
         docs.append([c.display_name, paths.contact(c), "Contact", f"{c.role} {c.organisation} {c.why}"])
     for u in m.units.values():
@@ -180,8 +191,8 @@ def search_index_js(site) -> bytes:
         docs.append([n.name, paths.network(n), "Network", f"{n.kind} {n.category} {n.data.get('benefits', '')}"])
     for g in m.goals:
         docs.append([g.statement, paths.goal(g), "Goal", g.specific])
-    body = json.dumps(docs, ensure_ascii=False, separators=(",", ":"), default=_jsonable)
-    return f"window.PORTFOLIO_SEARCH = {body};\n".encode("utf-8")
+    parts += [_compact(doc) for doc in docs]
+    return f"window.PORTFOLIO_SEARCH = [{','.join(parts)}];\n".encode("utf-8")
 
 
 def _state_cell(s) -> str:

@@ -39,6 +39,20 @@ def entry_deps(e):
     return _uniq([e, *e.contacts, *(c.unit for c in e.criteria), *e.goals, *e.networks, e.witness])
 
 
+def contact_deps(c):
+    return _uniq([c, *c.entries, c.introduced_by, *c.introduced])
+
+
+def record_deps(obj):
+    """The model objects whose records one record's part of a page may show (as on its own page); None: all."""
+    kind = type(obj).__name__
+    if kind == "Entry":
+        return entry_deps(obj)
+    if kind == "Contact":
+        return contact_deps(obj)
+    return None
+
+
 def _auto(criteria) -> bool:
     return any(c.auto for c in criteria)
 
@@ -81,7 +95,7 @@ def pages(model, findings=None, analysis=None):
 
     yield Page("contacts.html", "contacts.html", "Contacts", crumbs=[HOME])
     for c in model.contacts:
-        deps = _uniq([c, *c.entries, c.introduced_by, *c.introduced])
+        deps = contact_deps(c)
         yield Page(paths.contact(c), "contact.html", c.display_name, deps, [HOME, ("Contacts", "contacts.html")],
                    contact=c)
 

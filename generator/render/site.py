@@ -9,6 +9,8 @@ from ..registry import RULES
 from . import paths
 from ..failures import Failure, template_failure
 from .environment import DEFAULT_THEME, environment, theme_dirs
+from .frame import Frame
+from .fragments import Fragments
 from .outputs import matrix_csv, portfolio_json, search_index_js
 from .csvs import claims_csv
 from .mahara import matrix_bytes
@@ -65,6 +67,7 @@ def render_site(model, findings, analysis, as_of, redactor=None, cache=None, bod
     site = SiteData(model, findings, analysis, as_of, redactor)
     site.prepare_bodies(bodies if bodies is not None else {})
     common = template_context(model, site, analysis, as_of)
+    frame = frame_of(env, common)
     todo = []
     for page in pages(model, findings, analysis):
         if cache is not None and cache.fresh(page):
@@ -75,15 +78,24 @@ def render_site(model, findings, analysis, as_of, redactor=None, cache=None, bod
     # ones: start them first, one to a worker; the output does not depend on the order
     todo.sort(key=lambda page: page.deps is not None)
     alone = sum(1 for page in todo if page.deps is None)
-    results = map_ordered(lambda page: render_page(env, page, common, site), todo, alone)
+    results = map_ordered(lambda page: render_page(env, page, common, site, frame, cache), todo, alone)
     for page, data in zip(todo, results):
         yield page.path, data
 
 
-def render_page(env, page, common, site) -> bytes:
-    """One page's bytes; a theme template that fails becomes one Failure at its file and line."""
+def frame_of(env, common) -> Frame:
+    """The build's frame parts: given what every page shares and nothing about any one page."""
+    return Frame(env, {**common, "paths": paths, "label": label, "href_path_of": href_path})
+
+
+def render_page(env, page, common, site, frame=None, cache=None) -> bytes:
+    """One page's bytes; a theme template that fails becomes one Failure at its file and line.
+    With a `cache` (PageCache), the page's per-record fragments are kept in it and reused."""
+    fragments = cache.fragments(page.path) if cache is not None else Fragments()
     try:
-        return _render_page(env, page, common, site)
+        data = _render_page(env, page, common, site, frame or frame_of(env, common), fragments)
+        fragments.save()
+        return data
     except Failure:
         raise
     except Exception as exc:
@@ -93,12 +105,12 @@ def render_page(env, page, common, site) -> bytes:
         raise template_failure(exc, roots, page.path) from None
 
 
-def _render_page(env, page, common, site) -> bytes:
+def _render_page(env, page, common, site, frame, fragments) -> bytes:
     fmt = page.context.get("format")
     if fmt == "json":
         return portfolio_json(site)
     if fmt == "search-index":
-        return search_index_js(site)
+        return search_index_js(site, fragments)
     if fmt == "claims":
         return claims_csv(site.model, site.analysis)
     if fmt == "mahara":
@@ -114,7 +126,12 @@ def _render_page(env, page, common, site) -> bytes:
     def href(obj) -> str:
         return paths.relative(href_path(obj), here)
 
+    shared = {**common, "url": url, "href": href, "paths": paths, "label": label, "href_path_of": href_path}
+
+    def fragment(name: str, record, **extra):
+        return fragments.template(env, name, record, extra, shared)
+
     html = env.get_template(page.template).render(
         **common, **page.context, page=page, url=url, href=href, paths=paths, label=label, href_path_of=href_path,
-        network_map=lambda: network_map(site.model, url))
+        network_map=lambda: network_map(site.model, url), frame=lambda name: frame.part(name, here), fragment=fragment)
     return html.encode("utf-8")

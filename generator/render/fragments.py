@@ -1,0 +1,116 @@
+"""Per-record fragments of the pages that show every record, kept by content key: an edit is local.
+
+The print view, the diary and its filter pages and the search index show something for every entry. Each
+record's part of such a page is a fragment — a partial template (`{{ fragment("diary-row.html", e) }}`) or
+a Python function's text — rendered per record and joined. With the build cache, each page keeps its
+fragments in a file of their own under the cache folder, keyed by a digest of everything the record's part
+may show (`PageCache.record_key`: the record's own files and the files it links to, the findings about
+them, and the facts every page's key covers — code, templates, `--as-of`, settings, redaction). One edited
+entry re-renders that entry's fragments and reuses every other record's; the page is joined again.
+
+A fragment template is given what every page shares, `url` and `href` for the page it goes into, the
+record (as `record`) and the keyword arguments given to `fragment()` (part of the key), never `page`.
+The store files are data (marshal of str → str, checksummed), never code, like the cache's state.
+A page's store holds exactly the fragments its last render used, so it does not grow without end.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import marshal
+import os
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+from markupsafe import Markup
+
+MAGIC = b"portfolio-generator fragments\n"
+
+# Fragments rendered in this process, by (fragment name, record's public id): tests count them here
+# (speed is never asserted by timing). Forked render workers count in their own copy.
+RENDERED: Counter = Counter()
+
+
+def _public_id(record) -> str:
+    for attr in ("slug", "key", "ref", "id"):
+        value = getattr(record, attr, None)
+        if isinstance(value, str):
+            return value
+    return type(record).__name__
+
+
+def _read(path: Path) -> dict:
+    try:
+        with open(path, "rb") as f:
+            if f.read(len(MAGIC)) != MAGIC:
+                return {}
+            head = json.loads(f.readline(4096))
+            payload = f.read()
+        if len(payload) != head["size"] or hashlib.sha256(payload).hexdigest() != head["sha256"]:
+            return {}
+        store = marshal.loads(payload)
+        if not isinstance(store, dict) or not all(isinstance(k, str) and isinstance(v, str)
+                                                  for k, v in store.items()):
+            return {}
+        return store
+    except (OSError, ValueError, TypeError, KeyError, EOFError):
+        return {}     # a missing or damaged store only costs renders
+
+
+def _write(path: Path, store: dict) -> None:
+    tmp = None
+    try:
+        payload = marshal.dumps(store, 4)
+        head = json.dumps({"size": len(payload), "sha256": hashlib.sha256(payload).hexdigest()}).encode()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".fragments-", dir=path.parent)
+        with os.fdopen(fd, "wb") as f:
+            f.write(MAGIC + head + b"\n" + payload)
+        os.replace(tmp, path)
+        tmp = None
+    except (OSError, ValueError):     # a cache that cannot be written is skipped, never fatal
+        pass
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+class Fragments:
+    """One page's fragments: `get` returns a record's fragment from the store when its key is there,
+    else makes it. Without a store (no cache) every fragment is made."""
+
+    def __init__(self, path: Path | None = None, record_key=None):
+        self.path, self.record_key = path, record_key
+        self._old = None
+        self.used: dict = {}
+
+    def get(self, name: str, record, make, extra=()) -> str:
+        key = None
+        if self.path is not None:
+            if self._old is None:
+                self._old = _read(self.path)
+            key = hashlib.sha256(repr((name, extra, self.record_key(record))).encode("utf-8")).hexdigest()
+            text = self.used.get(key)
+            if text is None:
+                text = self._old.get(key)
+            if text is not None:
+                self.used[key] = text
+                return text
+        RENDERED[(name, _public_id(record))] += 1
+        text = str(make())
+        if key is not None:
+            self.used[key] = text
+        return text
+
+    def template(self, env, name: str, record, extra: dict, shared: dict) -> Markup:
+        args = tuple(sorted(extra.items()))
+        return Markup(self.get(name, record, lambda: env.get_template(name).render(
+            **shared, **extra, record=record), args))
+
+    def save(self) -> None:
+        """Keep what this render used (and only that), when it differs from what was stored."""
+        if self.path is not None and self._old is not None and self.used != self._old:
+            _write(self.path, self.used)

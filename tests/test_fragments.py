@@ -1,0 +1,89 @@
+"""An edit is local: the pages that show every entry (the diary and its filter pages, the search index) are
+joined from per-entry fragments kept by content key, so one edited entry re-renders that entry's fragments
+only, and the joined pages are byte-identical to a clean build."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from pathlib import Path
+
+from generator import pipeline
+from generator.cache import Cache
+from generator.render import fragments, parallel
+
+EXAMPLE = Path(__file__).parent / "fixtures" / "example"
+AS_OF = dt.date(2026, 4, 30)
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def build(src: Path, out: Path, cache: bool) -> dict:
+    fragments.RENDERED.clear()
+    result = pipeline.build(src, out, AS_OF, cache=Cache(src / ".cache" / "portfolio") if cache else None)
+    assert result.published, result.errors
+    return tree(out)
+
+
+def slug_of(site: dict, title: str) -> str:
+    """The edited entry's public id, read from the built diary: the link whose text is its title."""
+    found = re.search(rb'<a href="entries/([^"]+)\.html">' + re.escape(title.encode()) + rb"</a>", site["diary.html"])
+    assert found, title
+    return found.group(1).decode()
+
+
+def test_one_edited_entry_renders_only_its_own_fragments(tmp_path, monkeypatch):
+    monkeypatch.setattr(parallel, "workers", lambda: 1)   # counts are kept per process: render in this one
+    src = tmp_path / "p"
+    shutil.copytree(EXAMPLE, src)
+    out = tmp_path / "site"
+    first = build(src, out, cache=True)
+    entries = sorted((src / "entries").glob("*.md"))
+    assert len(entries) >= 5
+    # the first build renders every entry's fragments (a row on the diary, one per filter page it is on,
+    # and a search document)
+    made = {name for name, _ in fragments.RENDERED}
+    assert made == {"diary-row.html", "search-entry"}
+    assert {rid for _, rid in fragments.RENDERED} == {m.group(1).decode() for m in
+                                                      re.finditer(rb'<a href="entries/([^"]+)\.html">', first["diary.html"])}
+
+    assert build(src, out, cache=True) == first and not fragments.RENDERED    # nothing changed: nothing rendered
+
+    edited = entries[len(entries) // 2]
+    text = edited.read_text("utf-8")
+    title = re.search(r"^title: (.*)$", text, re.M).group(1).strip().strip("'\"")
+    edited.write_text(text.rstrip("\n") + "\n\nA sentence added to the body, nowhere else.\n", "utf-8")
+    cached = build(src, out, cache=True)
+    slug = slug_of(cached, title)
+    rendered = dict(fragments.RENDERED)
+    assert rendered, "the edited entry's fragments were rendered"
+    assert {rid for _, rid in rendered} == {slug}, rendered       # no other entry's fragment
+    assert rendered[("search-entry", slug)] == 1
+    # one diary row per diary page listing the entry: the full diary and each of its filter pages
+    listing = [p for p, data in cached.items() if p.startswith("diary") and f'entries/{slug}.html"'.encode() in data]
+    assert rendered[("diary-row.html", slug)] == len(listing) > 1
+    assert b"A sentence added to the body" in cached["search-index.js"]
+
+    clean = build(src, tmp_path / "clean", cache=False)
+    assert cached == clean                                            # joined output = a clean build, byte for byte
+
+
+def test_a_damaged_fragment_store_costs_renders_never_bytes(tmp_path, monkeypatch):
+    monkeypatch.setattr(parallel, "workers", lambda: 1)
+    src = tmp_path / "p"
+    shutil.copytree(EXAMPLE, src)
+    out = tmp_path / "site"
+    build(src, out, cache=True)
+    stores = sorted((src / ".cache" / "portfolio" / "fragments").iterdir())
+    assert stores
+    for i, f in enumerate(stores):      # truncated, flipped and foreign stores
+        data = f.read_bytes()
+        f.write_bytes(data[: len(data) // 2] if i % 3 == 0 else data[:-3] + b"xyz" if i % 3 == 1 else b"junk\n")
+    (src / "entries" / sorted(p.name for p in (src / "entries").glob("*.md"))[0]).write_text(
+        (src / "entries" / sorted(p.name for p in (src / "entries").glob("*.md"))[0]).read_text("utf-8") + "\nMore.\n",
+        "utf-8")
+    cached = build(src, out, cache=True)
+    assert len({rid for _, rid in fragments.RENDERED}) > 1           # every damaged store was made again
+    assert cached == build(src, tmp_path / "clean", cache=False)
