@@ -18,6 +18,7 @@ import pytest
 
 import published as pub
 from consistency_builds import CASES, Tally, build, criterion_page
+from oracle import as_date
 
 _BUILT: dict = {}
 
@@ -264,6 +265,46 @@ def test_portfolio_json(built):
     for rule, n in gap_counts(o, auto).items():
         if rule != "review-due":
             t.same(f"json findings of {rule}", rules.get(rule, 0), n)
+    t.check()
+
+
+@cases
+def test_portfolio_json_overview(built):
+    """portfolio.json's overview (what a caseload reads) against the records: progress overall and per unit,
+    registration and days left, criteria per assessment state, last activity, overdue reviews, actions by
+    status and the IQA's sampling."""
+    b, o, t = built, built.oracle, Tally()
+    data = json.loads((b.site / "portfolio.json").read_text(encoding="utf-8"))
+    ov, auto = data["overview"], b.published_auto
+    t.same("format", (data["format"], data["version"]), ("portfolio-site", "1.0"))
+    t.same("criteria", (ov["criteria"]["evidenced"], ov["criteria"]["total"]), o.coverage(o.qualification, auto))
+    t.same("units", [(u["ref"], u["evidenced"], u["total"]) for u in ov["units"]],
+           [(u.ref, *o.unit_count(u, auto)) for u in o.chosen_units(o.qualification)])
+    qual = o.portfolio["qualification"]
+    registered, ends = as_date(qual.get("registered")), as_date(qual.get("registration_ends"))
+    t.same("registered", ov["registered"], registered.isoformat() if registered else None)
+    t.same("days left", ov["days_left"], (ends - o.as_of).days if ends else None)
+    shown = pub.meta(b.page("index.html")).get("Registration ends")
+    if ends is None:
+        t.same("registration end on the dashboard", shown, None)
+    else:
+        left = (ends - o.as_of).days
+        said = (f"{left} day{'s' if left != 1 else ''} left" if left > 0 else "today is the last day" if left == 0
+                else f"ended {-left} day{'s' if left != -1 else ''} ago")
+        t.same("registration end on the dashboard", shown.words(), f"{ends.day} {ends:%B %Y} ({said})")
+    t.same("qualification", ov["qualification"]["title"], o.frameworks[o.qualification]["title"])
+    dates = [as_date(e.get("date")) for e in o.entries.values() if e.get("date")]
+    t.same("last activity", ov["last_activity"], max(dates).isoformat() if dates else None)
+    t.same("reviews overdue", ov["reviews_overdue"], sum(o.review_due(c) for c in o.contacts.values()))
+    by_status = o.actions_by_status()
+    t.same("actions", ov["actions"], {k: len(by_status[k]) for k in ("open", "overdue", "done")})
+    states = Counter(o.assessment_states(auto).values())
+    t.same("assessment counts", ov["assessment"]["counts"],
+           {s: states.get(s, 0) for s in ("not-started", "claimed", "met", "not-yet", "referred", "stale")})
+    t.same("decisions", ov["assessment"]["decisions"], len(o.decisions()))
+    t.same("iqa", ov["iqa"], o.iqa_summary())
+    t.same("assessors", ov["assessors"],
+           [p["name"] for p in (o.portfolio.get("assessment") or {}).get("assessors") or []])
     t.check()
 
 
