@@ -371,3 +371,14 @@ def test_accessible_and_fits_375px_and_filters_with_and_without_script(dashboard
             assert page.url.endswith("assessors/graham-pike.html")
             ctx.close()
         browser.close()
+
+
+def test_a_contact_detail_in_a_name_field_stops_the_publish(centre, tmp_path, capsys):
+    good = json.loads((centre[1] / "dana" / "portfolio.json").read_text("utf-8"))
+    leaky = {**good, "learner": {**good["learner"], "assessor": "Graham Pike graham.pike@example.org"}}
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "leaky.json").write_text(json.dumps(leaky), "utf-8")
+    assert _run(tmp_path / "in", "--out", tmp_path / "out", "--as-of", AS_OF) == 1
+    err = capsys.readouterr().err
+    assert "dashboard not written" in err and "e-mail address" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()

@@ -8,6 +8,7 @@ into an absent, empty or marked folder, swapped in whole). See docs/centre.md.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,9 +42,15 @@ def run(paths: list[Path], out: Path, as_of: dt.date, theme: Path | None = None)
     inputs, skipped = _one_each(inputs, skipped)
     if not inputs:
         return Result(None, 0, skipped)
-    from ..write import publish
+    from ..failures import Failure
+    from ..write import PublishRefused, publish
     files = render(caseload(inputs, as_of, len(skipped)), theme)
-    publish(files, {}, Path(out), Path.cwd(), inspect=_inspect)
+    try:
+        publish(files, {}, Path(out), Path.cwd(), inspect=_inspect)
+    except PublishRefused as refused:
+        raise Failure(str(out), f"dashboard not written: {refused.problems[0]}",
+                      "a learner's, assessor's or IQA's name field holds contact details: correct it in that "
+                      "learner's portfolio.yaml and rebuild their site (the previous dashboard is untouched)") from None
     return Result(Path(out), len(inputs), skipped)
 
 
@@ -73,16 +80,31 @@ def _inspect(folder: Path) -> list:
     detail typed into a learner's or assessor's name field goes no further. (Phone shapes are not
     searched: columns of counts read as one, and no phone number can reach these pages but typed into a
     name, where the learner's own site has shown it already.)"""
-    from ..privacy.detect import shapes
     from ..privacy.normalise import normalise
     problems = []
     for f in sorted(folder.rglob("*")):
         if f.is_file() and f.suffix in (".html", ".csv"):
-            found = [s for s in shapes(normalise(f.read_text("utf-8"), track=False).text) if s[2] != "phone"]
+            found = _suspect(normalise(f.read_text("utf-8"), track=False).text)
             if found:
-                problems.append(f"{f.relative_to(folder).as_posix()}: holds what looks like a contact detail "
-                                f"({found[0][2]})")
+                problems.append(f"{f.relative_to(folder).as_posix()}: holds what looks like {found}")
     return problems
+
+
+# every e-mail address holds "@", every profile URL (generator/privacy/detect.PROFILE_HOSTS) a host ending
+# in one of these then "/", or "/@": the full patterns run only around those, as on a page of a thousand
+# rows running them at every position costs seconds
+_ANCHOR = re.compile(r"@|\.(?:com|net|app|me)/")
+
+
+def _suspect(text: str) -> str | None:
+    from ..privacy.detect import EMAIL, PROFILE
+    for m in _ANCHOR.finditer(text):
+        window = text[max(0, m.start() - 120):m.end() + 120]
+        if m.group() == "@" and EMAIL.search(window):
+            return "an e-mail address"
+        if PROFILE.search(window):
+            return "a profile URL"
+    return None
 
 
 __all__ = ["Result", "Skipped", "run"]

@@ -55,19 +55,20 @@ def render(c, theme: Path | None = None) -> dict[str, bytes]:
     dirs = _dirs(theme)
     env = environment(dirs)
     files = {}
+    view = c.view()
 
     def page(path: str, template: str, **ctx) -> None:
         root = "../" * path.count("/")
         try:
-            files[path] = env.get_template(template).render(caseload=c, root=root, **ctx).encode("utf-8")
+            files[path] = env.get_template(template).render(caseload=view, root=root, **ctx).encode("utf-8")
         except (jinja2.TemplateError, TypeError, ValueError, AttributeError) as exc:
             raise template_failure(exc, dirs, path) from None
 
     page("index.html", "caseload/index.html", page_title="Caseload", current="index")
-    for folder, groups, what in (("assessors", c.assessors, "Assessor"), ("iqas", c.iqas, "IQA")):
+    for folder, groups, what in (("assessors", view["assessors"], "Assessor"), ("iqas", view["iqas"], "IQA")):
         for g in groups:
-            page(f"{folder}/{g.key}.html", "caseload/group.html", group=g, page_title=f"{what}: {g.name}",
-                 current=g.key)
+            page(f"{folder}/{g['key']}.html", "caseload/group.html", group=g, page_title=f"{what}: {g['name']}",
+                 current=g["key"])
     files["caseload.csv"] = csv_bytes(csv_rows(c))
     files["assets/style.css"] = _static(dirs, "style.css")
     files["assets/favicon.svg"] = _static(dirs, "favicon.svg")

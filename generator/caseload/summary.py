@@ -57,9 +57,11 @@ class Row:
     def stale(self) -> int:
         return self.counts["stale"]
 
-    @property
-    def assessed(self) -> int:
-        return sum(self.counts[s] for s in ("met", "not-yet", "referred", "stale"))
+    def view(self) -> dict:
+        """What the templates are given: the row's values as a plain mapping (a thousand rows are shown
+        three times each, and the sandbox checks every attribute it reads on an object, not a key)."""
+        return {**{k: v for k, v in vars(self).items() if k != "label"}, "awaiting": self.awaiting,
+                "stale": self.stale}
 
 
 @dataclass(eq=False)
@@ -91,6 +93,13 @@ class Group:
     def last_sample(self) -> dt.date | None:
         return max((r.iqa_last_sample for r in self.rows if r.iqa_last_sample), default=None)
 
+    def view(self) -> dict:
+        """The group as the templates see it: sums precomputed, rows as their views."""
+        sums = ("awaiting", "stale", "decisions", "iqa_sampled", "iqa_samples", "iqa_actions_open")
+        return {"kind": self.kind, "name": self.name, "key": self.key, "rows": [r.view() for r in self.rows],
+                "learners": len(self.rows), **{k: self.total(k) for k in sums}, "oldest_claim": self.oldest_claim,
+                "unsampled": self.unsampled, "sample_rate": self.sample_rate, "last_sample": self.last_sample}
+
 
 @dataclass
 class Caseload:
@@ -100,6 +109,11 @@ class Caseload:
     iqas: list
     everyone: Group
     skipped: int
+
+    def view(self) -> dict:
+        everyone = self.everyone.view()
+        return {"as_of": self.as_of, "rows": everyone["rows"], "assessors": [g.view() for g in self.assessors],
+                "iqas": [g.view() for g in self.iqas], "everyone": everyone, "skipped": self.skipped}
 
 
 def row(label: str, doc: dict, as_of: dt.date) -> Row:
