@@ -11,8 +11,8 @@ import yaml
 from factory import write_portfolio
 
 UNITS = 48
-BIG_UNIT_CRITERIA = 240
-ENTRIES = 300
+BIG_UNIT_CRITERIA = 200
+ENTRIES = 200
 LONG = ("an exceptionally long and detailed description of managing a cross-functional operational "
         "improvement programme with many stakeholders")
 

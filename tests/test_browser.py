@@ -217,7 +217,7 @@ GRID_FACTS = """() => {
 
 def grid_problems(browser, base, paths) -> list[str]:
     ctx = browser.new_context(viewport={"width": 375, "height": 700})
-    ctx.set_default_timeout(20000)
+    ctx.set_default_timeout(180000)     # a grid of 40,000 cells takes a while to lay out on a loaded machine
     p = ctx.new_page()
     problems, grids = [], 0
     for path in paths:
@@ -252,7 +252,7 @@ def test_example_matrix_pages_fit_375px_with_headers_in_view(browser, example_si
 
 @pytest.fixture(scope="module")
 def large_site(tmp_path_factory):
-    """48 units, one of 240 criteria, 300 entries, long titles everywhere (tests/large_portfolio.py)."""
+    """48 units, one of 200 criteria, 200 entries, long titles everywhere (tests/large_portfolio.py)."""
     import large_portfolio
     from conftest import build_site
     root = large_portfolio.write(tmp_path_factory.mktemp("large") / "portfolio")
@@ -275,7 +275,7 @@ def test_large_portfolio_other_pages_fit_375px(browser, large_site):
     pages = ["index.html", "qualification.html", "units/l-600-1000.html", "units/l-600-1000/1-1.html", "diary.html",
              "entries/" + first_entry, "gaps.html", "assessment.html", "print.html", "search.html"]
     ctx = browser.new_context(viewport={"width": 375, "height": 700})
-    ctx.set_default_timeout(20000)
+    ctx.set_default_timeout(180000)
     p = ctx.new_page()
     wide = {}
     with serve(large_site) as base:

@@ -149,6 +149,12 @@ def test_every_state_on_criterion_unit_matrix_print_csv_and_json(tmp_path):
             said = [td.words() for td in row.find_all("td") if "evidences" in td.words()]
             assert said == [f"{EXPECTED_ICON[label]}{'◈' if sampled else ''}evidences {cid}; {cid} is {label}"
                             + (", sampled by IQA" if sampled else "")], (ref, said)
+    # the whole-qualification grid: criteria assessed met per chosen unit (A/1: 1.1 met, 1.2 not yet; A/2 referred;
+    # B/1 claimed; C/1 stale), none signed off
+    grid = published.parse(out / "matrix.html").find("table", class_="matrix-units")
+    units = [th.words() for th in grid.find("thead").find_all("th")][1:-1]
+    foot = {tr.find("th").words(): [td.words() for td in tr.find_all("td")] for tr in grid.find("tfoot").find_all("tr")}
+    assert dict(zip(units, foot["Assessed met"])) == {"A/1": "1 of 2", "A/2": "0 of 1", "B/1": "0 of 1", "C/1": "0 of 1"}
     assert doc["assessment"]["credits"] == {"chosen": 12, "signed_off": 0}
     assert [d["id"] for d in doc["assessment"]["decisions"] if d["stale"]] == ["d4"]
     assert doc["assessment"]["samples"][0]["decisions"] == ["d1"]
