@@ -19,7 +19,7 @@ UV_COMPILE = $(BIN)/python -m uv pip compile pyproject.toml --quiet --universal 
              --custom-compile-command 'make lock'
 
 .PHONY: build check test test-latest test-fork lock lock-upgrade sync-example clean setup serve new-entry \
-        new-contact export bench screenshots docs init
+        new-contact export bench bench-caseload screenshots docs init
 
 # The venv is (re)installed only when pyproject.toml, a lock file or the version changes: the stamp files remember.
 $(VENV)/.installed: pyproject.toml $(LOCK) generator/__init__.py
@@ -110,6 +110,11 @@ export: $(VENV)/.installed
 bench: $(VENV)/.installed-test
 	bash tools/ensure-chromium.sh
 	$(BIN)/python benchmarks/bench.py $(ARGS)
+
+# `portfolio caseload` over 100, 1,000 and 3,000 generated learners' portfolio.json (target: 1,000 under 5 s,
+# linear). A minute or two; make bench-caseload ARGS="--sizes 1000 --repeat 5"
+bench-caseload: $(VENV)/.installed
+	$(BIN)/python benchmarks/caseload.py $(ARGS)
 
 # Refresh the README's screenshots (docs/img/) from the example portfolio.
 screenshots: $(VENV)/.installed-test

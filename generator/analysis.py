@@ -325,6 +325,24 @@ class Analysis:
         return sorted((a for a in self.actions if a.status == "done"),
                       key=lambda f: (f.action.done, f.action.entry.slug, f.action.index), reverse=True)
 
+    # -- the headline figures a caseload reads (portfolio.json's `overview`, the dashboard page) --------
+    @property
+    def days_left(self) -> int | None:
+        """Days from as-of to the last day of the registration (0 on that day, negative once it has
+        passed); None when portfolio.yaml gives no `qualification.registration_ends`."""
+        ends = self.facts.model.registration_ends
+        return (ends - self.as_of).days if ends else None
+
+    @property
+    def last_activity(self) -> dt.date | None:
+        """The latest diary entry's date: the diary is the record of the learner's activity."""
+        return max((e.date for e in self.facts.model.entries if e.date), default=None)
+
+    @property
+    def reviews_overdue(self) -> list:
+        """ContactFacts of the contacts whose review is overdue (what `review-due` flags)."""
+        return [f for f in (self.contact(c) for c in self.facts.model.contacts) if f.review_due]
+
     def summary(self) -> dict | None:
         """Coverage for the reporters: the qualification's figures, and each framework's separately."""
         q = self.qualification

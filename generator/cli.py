@@ -90,7 +90,34 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("contact", metavar="CONTACT-ID", help="the contact's file name without .yaml")
     p.add_argument("--source", type=Path, default=Path("."), help="the portfolio folder (default: current folder)")
     _assessment_commands(sub)
+    p = sub.add_parser("caseload", help="a static dashboard across many learners' portfolio.json (docs/centre.md)",
+                       description="Read learners' portfolio.json files (site folders, .json files, `portfolio "
+                                   "export` archives, or folders of them) and write a dashboard for a centre. "
+                                   "An input that cannot be read is reported and left out. Exit status: 0 the "
+                                   "dashboard was written; 1 no input could be read (nothing written), or --strict "
+                                   "and some input was left out (the dashboard is still written); 2 misuse.")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="site folders, .json or .zip files, or "
+                   "folders holding them")
+    p.add_argument("--out", type=Path, default=Path("caseload"), help="output folder (default: ./caseload)")
+    p.add_argument("--as-of", type=_date, default=None, metavar="DATE",
+                   help="the date days left and days since last activity count from (default: today)")
+    p.add_argument("--theme", type=Path, default=None, metavar="DIR",
+                   help="a theme folder whose templates/caseload/*.html override the default theme's")
+    p.add_argument("--strict", action="store_true", help="exit 1 when any input was left out")
     return ap
+
+
+def _caseload(args) -> int:
+    from .caseload import run
+    result = run(args.paths, args.out, args.as_of or dt.date.today(), args.theme)
+    for s in result.skipped:
+        print(f"portfolio: {s.line()}", file=sys.stderr)
+    if result.written is None:
+        print("portfolio: no learner's portfolio.json could be read: nothing written", file=sys.stderr)
+        return 1
+    left = f"; {len(result.skipped)} input(s) left out" if result.skipped else ""
+    print(f"portfolio: caseload of {result.learners} learner(s) written to {result.written}{left}", file=sys.stderr)
+    return 1 if args.strict and result.skipped else 0
 
 
 def _csv(text: str) -> list[str]:
@@ -189,6 +216,8 @@ def main(argv=None) -> int:
 def _run(args) -> int:
     if args.command == "init":   # its folder may not exist yet: init makes it
         return _init(args)
+    if args.command == "caseload":   # reads sites, not a portfolio folder
+        return _caseload(args)
     if not args.source.is_dir():
         what = "is a file, not a folder" if args.source.exists() else "does not exist"
         print(f"portfolio: error: source folder '{args.source}' {what}", file=sys.stderr)

@@ -72,6 +72,7 @@ def build(sources: Sources, valid: set, redactions: dict | None = None):
     learner = {**dict.fromkeys(("name", "role", "organisation", "candidate_number", "centre", "assessor", "iqa"), ""),
                **p["learner"]}
     model = Portfolio(origin, (), root=sources.root, learner=learner, registered=date(qual.get("registered")),
+                      registration_ends=date(qual.get("registration_ends")),
                       unit_refs=list(qual["units"]),
                       purpose=p.get("purpose") or "", self_assessment=p.get("self_assessment"),
                       site=dict(p.get("site") or {}), checks=checks)

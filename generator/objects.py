@@ -259,6 +259,7 @@ class Portfolio(Located):
     root: Path = None
     learner: dict = field(default_factory=dict)
     registered: dt.date | None = None
+    registration_ends: dt.date | None = None    # the last day of the registration, when given
     unit_refs: list = field(default_factory=list)           # qualification.units as written, in order
     qualification: Framework | None = None
     frameworks: list = field(default_factory=list)         # every framework evidenced, qualification first

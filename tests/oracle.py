@@ -261,3 +261,57 @@ class Oracle:
             return self.STATE_LABELS["claimed" if claimed else "not-started"]
         stale = any(self.hash_now(ev["path"]) != ev["sha256"] for ev in d.get("evidence") or [])
         return self.STATE_LABELS["stale" if stale else d["outcome"]]
+
+    # -- assessment and IQA (docs/assessment.md), for portfolio.json's overview and the caseload ---------
+    def _records(self, folder: str) -> dict:
+        return {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+                for p in sorted((self.root / folder).glob("*.yaml"))}
+
+    def decision_files(self) -> dict:
+        return self._records("assessments")
+
+    def sample_files(self) -> dict:
+        return self._records("iqa")
+
+    def _now_hash(self, rel: str) -> str | None:
+        """The documented content hash: an entry's text with LF line endings (BOM dropped), else the bytes."""
+        import hashlib
+        try:
+            raw = (self.root / rel).read_bytes()
+        except OSError:
+            return None
+        parts = rel.split("/")
+        if len(parts) == 2 and parts[0] == "entries" and rel.endswith(".md"):
+            text = raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+            raw = text.encode("utf-8")
+        return hashlib.sha256(raw).hexdigest()
+
+    def assessment_states(self, published_auto=None) -> dict[str, str]:
+        """Each chosen criterion of the qualification: its latest decision's outcome (by date, then file
+        name), stale when any evidence that decision judged has changed; else claimed when an entry maps to
+        it (or its automatic rule is met); else not-started."""
+        latest = {}
+        for did, d in sorted(self.decision_files().items(), key=lambda kv: (as_date(kv[1].get("date")), kv[0])):
+            for ref in d.get("criteria") or []:
+                latest[ref] = d
+        out = {}
+        for u in self.chosen_units(self.qualification):
+            for c in u.criteria:
+                d = latest.get(c.ref)
+                if d is not None:
+                    changed = any(self._now_hash(j["path"]) != j["sha256"] for j in d.get("evidence") or [])
+                    out[c.ref] = "stale" if changed else d["outcome"]
+                elif c.evidence or (c.auto and self.met(c, published_auto)):
+                    out[c.ref] = "claimed"
+                else:
+                    out[c.ref] = "not-started"
+        return out
+
+    def iqa_summary(self) -> dict:
+        samples = self.sample_files().values()
+        sampled = {d for s in samples for d in s.get("sampled") or []}
+        dates = [as_date(s.get("date")) for s in samples if s.get("date")]
+        return {"decisions_sampled": len(sampled & set(self.decision_files())), "samples": len(samples),
+                "last_sample": max(dates).isoformat() if dates else None,
+                "outcomes": {o: sum(1 for s in samples if s.get("outcome") == o) for o in ("agree", "disagree", "action")},
+                "actions_open": sum(1 for s in samples if s.get("outcome") == "action" and not s.get("closed"))}

@@ -204,6 +204,10 @@ def write(root: Path, seed: int, **knobs) -> Path:
     }
     if marking:
         portfolio["frameworks"] = ["gen-marking"]
+    # the end of registration: ahead, passed, or not recorded (from the seed, without drawing from rng)
+    ends = {0: REGISTERED + dt.timedelta(days=3 * 365), 1: AS_OF - dt.timedelta(days=seed % 50)}.get(seed % 3)
+    if ends is not None:
+        portfolio["qualification"]["registration_ends"] = ends
     files["portfolio.yaml"] = portfolio
 
     for rel, content in files.items():

@@ -146,9 +146,10 @@ def test_example_portfolio_accessible(browser, example_site):
     entry = sorted((example_site / "entries").glob("*.html"))[-1].relative_to(example_site).as_posix()
     contact = sorted((example_site / "contacts").glob("*.html"))[0].relative_to(example_site).as_posix()
     unit = sorted((example_site / "units").glob("*/*.html"))[0].relative_to(example_site).as_posix()
+    widest = max((example_site / "matrix").glob("*.html"), key=lambda p: p.read_text("utf-8").count("<th scope=\"col\""))
     pages = ["index.html", "qualification.html", "units/" + unit.split("/")[1] + ".html", unit, "matrix.html",
-             "diary.html", entry, "contacts.html", contact, "networks.html", "plan.html", "gaps.html",
-             "follow-ups.html", "assessment.html"]
+             "matrix/" + widest.name, "diary.html", entry, "contacts.html", contact, "networks.html", "plan.html",
+             "gaps.html", "follow-ups.html", "assessment.html", "print.html", "search.html"]
     with serve(example_site) as base:
         _audit(browser, base, pages)
 
@@ -176,3 +177,112 @@ def _audit(browser, base, paths):
     ctx.close()
     assert errors == []
     assert problems == []
+
+
+# -- the matrix pages at 375 px ------------------------------------------------------------------------
+# For every grid on a page: is the page no wider than the screen, is the grid in a focusable, labelled
+# region with its scroll hint showing, and after scrolling the grid to its far corner do the header row and
+# the first column still show (the points just inside the box's top edge and left edge are header cells)?
+GRID_FACTS = """() => {
+  const doc = document.documentElement, out = {width: doc.scrollWidth, grids: []};
+  for (const box of document.querySelectorAll('table.matrix')) {
+    const region = box.closest('[role=region]');
+    const g = {region: !!region};
+    out.grids.push(g);
+    if (!region) continue;
+    const label = document.getElementById(region.getAttribute('aria-labelledby') || '');
+    const hint = document.getElementById(region.getAttribute('aria-describedby') || '');
+    g.focusable = region.tabIndex === 0;
+    g.label = label ? label.textContent.trim() : '';
+    g.hint = hint ? hint.textContent.trim() : '';
+    g.hintShown = !!hint && hint.getBoundingClientRect().height > 0 && getComputedStyle(hint).visibility !== 'hidden';
+    g.overflows = region.scrollWidth > region.clientWidth || region.scrollHeight > region.clientHeight;
+    g.shadow = getComputedStyle(region).backgroundImage.includes('gradient');
+    region.scrollIntoView({block: 'start'});
+    region.scrollLeft = region.scrollWidth;
+    region.scrollTop = region.scrollHeight;
+    g.scrolled = [region.scrollLeft, region.scrollTop];
+    const r = region.getBoundingClientRect();
+    const head = box.tHead.rows[0].cells[0].getBoundingClientRect();
+    const at = (x, y) => { const el = document.elementFromPoint(x, y); return el && el.closest('th'); };
+    const top = at(r.right - 8, r.top + 4), left = at(r.left + 4, r.bottom - 8), corner = at(r.left + 4, r.top + 4);
+    g.headerRow = !!top && top.parentElement.parentElement.tagName === 'THEAD';
+    g.firstColumn = !!left && left.getAttribute('scope') === 'row';
+    g.corner = corner === box.tHead.rows[0].cells[0];
+    g.width = doc.scrollWidth;
+  }
+  return out;
+}"""
+
+
+def grid_problems(browser, base, paths) -> list[str]:
+    ctx = browser.new_context(viewport={"width": 375, "height": 700})
+    ctx.set_default_timeout(180000)     # a grid of 40,000 cells takes a while to lay out on a loaded machine
+    p = ctx.new_page()
+    problems, grids = [], 0
+    for path in paths:
+        p.goto(base + path)
+        facts = p.evaluate(GRID_FACTS)
+        if facts["width"] > 375:
+            problems.append(f"{path}: the page is {facts['width']}px wide at 375px")
+        for i, g in enumerate(facts["grids"]):
+            grids += 1
+            where = f"{path} grid {i + 1}"
+            if not g["region"]:
+                problems.append(f"{where}: not in a scroll region")
+                continue
+            for key in ("focusable", "label", "hint", "hintShown", "shadow", "headerRow", "firstColumn", "corner"):
+                if not g[key]:
+                    problems.append(f"{where}: {key} missing ({g})")
+            if g["width"] > 375:
+                problems.append(f"{where}: the page is {g['width']}px wide once the grid is scrolled")
+    ctx.close()
+    assert grids, "no grid was checked"
+    return problems
+
+
+def matrix_pages(site) -> list[str]:
+    return ["matrix.html"] + [p.relative_to(site).as_posix() for p in sorted((site / "matrix").glob("*.html"))]
+
+
+def test_example_matrix_pages_fit_375px_with_headers_in_view(browser, example_site):
+    with serve(example_site) as base:
+        assert grid_problems(browser, base, matrix_pages(example_site)) == []
+
+
+@pytest.fixture(scope="module")
+def large_site(tmp_path_factory):
+    """48 units, one of 200 criteria, 200 entries, long titles everywhere (tests/large_portfolio.py)."""
+    import large_portfolio
+    from conftest import build_site
+    root = large_portfolio.write(tmp_path_factory.mktemp("large") / "portfolio")
+    out = tmp_path_factory.mktemp("large-site") / "site"
+    result = build_site(root, out)
+    assert result.published, [d for d in result.diagnostics if d.severity == "error"][:3]
+    return out
+
+
+def test_large_portfolio_matrix_pages_fit_375px_with_headers_in_view(browser, large_site):
+    pages = matrix_pages(large_site)
+    assert len(pages) == 1 + 48
+    with serve(large_site) as base:
+        assert grid_problems(browser, base, pages) == []
+
+
+def test_large_portfolio_other_pages_fit_375px(browser, large_site):
+    """A page of each kind, with the longest titles the large portfolio has, no wider than the screen."""
+    first_entry = sorted((large_site / "entries").glob("*.html"))[0].name
+    pages = ["index.html", "qualification.html", "units/l-600-1000.html", "units/l-600-1000/1-1.html", "diary.html",
+             "entries/" + first_entry, "gaps.html", "assessment.html", "print.html", "search.html"]
+    ctx = browser.new_context(viewport={"width": 375, "height": 700})
+    ctx.set_default_timeout(180000)
+    p = ctx.new_page()
+    wide = {}
+    with serve(large_site) as base:
+        for path in pages:
+            p.goto(base + path)
+            width = p.evaluate("document.documentElement.scrollWidth")
+            if width > 375:
+                wide[path] = width
+    ctx.close()
+    assert wide == {}

@@ -18,6 +18,7 @@ import pytest
 
 import published as pub
 from consistency_builds import CASES, Tally, build, criterion_page
+from oracle import as_date
 
 _BUILT: dict = {}
 
@@ -267,6 +268,46 @@ def test_portfolio_json(built):
     t.check()
 
 
+@cases
+def test_portfolio_json_overview(built):
+    """portfolio.json's overview (what a caseload reads) against the records: progress overall and per unit,
+    registration and days left, criteria per assessment state, last activity, overdue reviews, actions by
+    status and the IQA's sampling."""
+    b, o, t = built, built.oracle, Tally()
+    data = json.loads((b.site / "portfolio.json").read_text(encoding="utf-8"))
+    ov, auto = data["overview"], b.published_auto
+    t.same("format", (data["format"], data["version"]), ("portfolio-site", "1.0"))
+    t.same("criteria", (ov["criteria"]["evidenced"], ov["criteria"]["total"]), o.coverage(o.qualification, auto))
+    t.same("units", [(u["ref"], u["evidenced"], u["total"]) for u in ov["units"]],
+           [(u.ref, *o.unit_count(u, auto)) for u in o.chosen_units(o.qualification)])
+    qual = o.portfolio["qualification"]
+    registered, ends = as_date(qual.get("registered")), as_date(qual.get("registration_ends"))
+    t.same("registered", ov["registered"], registered.isoformat() if registered else None)
+    t.same("days left", ov["days_left"], (ends - o.as_of).days if ends else None)
+    shown = pub.meta(b.page("index.html")).get("Registration ends")
+    if ends is None:
+        t.same("registration end on the dashboard", shown, None)
+    else:
+        left = (ends - o.as_of).days
+        said = (f"{left} day{'s' if left != 1 else ''} left" if left > 0 else "today is the last day" if left == 0
+                else f"ended {-left} day{'s' if left != -1 else ''} ago")
+        t.same("registration end on the dashboard", shown.words(), f"{ends.day} {ends:%B %Y} ({said})")
+    t.same("qualification", ov["qualification"]["title"], o.frameworks[o.qualification]["title"])
+    dates = [as_date(e.get("date")) for e in o.entries.values() if e.get("date")]
+    t.same("last activity", ov["last_activity"], max(dates).isoformat() if dates else None)
+    t.same("reviews overdue", ov["reviews_overdue"], sum(o.review_due(c) for c in o.contacts.values()))
+    by_status = o.actions_by_status()
+    t.same("actions", ov["actions"], {k: len(by_status[k]) for k in ("open", "overdue", "done")})
+    states = Counter(o.assessment_states(auto).values())
+    t.same("assessment counts", ov["assessment"]["counts"],
+           {s: states.get(s, 0) for s in ("not-started", "claimed", "met", "not-yet", "referred", "stale")})
+    t.same("decisions", ov["assessment"]["decisions"], len(o.decisions()))
+    t.same("iqa", ov["iqa"], o.iqa_summary())
+    t.same("assessors", ov["assessors"],
+           [p["name"] for p in (o.portfolio.get("assessment") or {}).get("assessors") or []])
+    t.check()
+
+
 # -- the contradictions issue 10 found, each its own test --------------------------------------------
 
 @cases
@@ -288,6 +329,7 @@ def test_matrix_html_cells(built):
             (eid,) = pub.entry_ids(tr.find("th"))
             rows[eid] = [("●" in td.text or "evidences" in td.words()) for td in tr.find_all("td")]
         t.same(f"{rel}: rows", sorted(rows), sorted(b.entry_id[s] for s in cited))
+        t.same(f"{rel}: rows in date order", list(rows), [b.entry_id[s] for s in by_date(o, cited)])
         for stem in cited:
             marks = rows.get(b.entry_id[stem], [])
             for i, c in enumerate(unit.criteria):
@@ -295,6 +337,71 @@ def test_matrix_html_cells(built):
         foot = table.find("tfoot").find_all("td")
         for c, td in zip(unit.criteria, foot):
             t.same(f"{rel}: status of {c.id}", pub.is_met(pub.status_words(td)[0]), o.met(c, b.published_auto))
+    t.check()
+
+
+def by_date(o, stems):
+    """Entries oldest first, then by file name: the order of the matrix rows."""
+    return sorted(stems, key=lambda s: (str(o.entries[s].get("date")), s))
+
+
+def cited_per_unit(o, stem, units) -> dict:
+    """unit ref -> how many of that unit's criteria the entry cites (each criterion once)."""
+    out = {}
+    for ref in dict.fromkeys(o.entries[stem].get("criteria") or []):
+        c = o.criteria[ref]
+        if c.unit in units:
+            out[c.unit.ref] = out.get(c.unit.ref, 0) + 1
+    return out
+
+
+@cases
+def test_qualification_matrix(built):
+    """matrix.html: per framework, every entry citing its chosen units (by date) against those units, each
+    cell the number of the unit's criteria the entry cites, linked to that entry's row of the unit's grid;
+    the row and column totals and each unit's coverage."""
+    b, o, t = built, built.oracle, Tally()
+    body = pub.main(b.page("matrix.html"))
+    tables = {tb.find("caption").words().split(":")[0]: tb for tb in body.find_all("table", class_="matrix-units")}
+    want_titles = []
+    for fid in [o.qualification, *o.extra]:
+        units = o.chosen_units(fid)
+        counts = {s: cited_per_unit(o, s, units) for s in o.entries}
+        stems = by_date(o, [s for s, n in counts.items() if n])
+        title = o.frameworks[fid]["title"]
+        if stems:
+            want_titles.append(title)
+        table = tables.get(title)
+        if table is None:
+            continue
+        head = [th.words() for th in table.find("thead").find_all("th")]
+        t.same(f"{title}: columns", head[1:], [u.ref for u in units] + ["Total"])
+        got_rows = []
+        for tr in table.find("tbody").find_all("tr"):
+            (eid,) = pub.entry_ids(tr.find("th"))
+            tds = tr.find_all("td")
+            got_rows.append(eid)
+            stem = next(s for s in stems if b.entry_id[s] == eid) if eid in {b.entry_id[s] for s in stems} else None
+            want = counts.get(stem, {})
+            for u, td in zip(units, tds):
+                n = int(td.words().split()[0]) if td.words() else 0
+                t.same(f"{title}: {eid} × {u.ref}", n, want.get(u.ref, 0))
+                for href in td.links():        # the count links to the entry's row in the unit's grid
+                    target, _, anchor = norm("matrix.html", href), None, href.partition("#")[2]
+                    row = b.page(target).find("tr", id=anchor)
+                    t.same(f"{title}: {eid} × {u.ref} links to its row", pub.entry_ids(row.find("th")) if row else None,
+                           [eid])
+            t.same(f"{title}: {eid} total", int(tds[-1].words()), sum(want.values()))
+        t.same(f"{title}: rows by date", got_rows, [b.entry_id[s] for s in stems])
+        foot = {tr.find("th").words(): [td.words() for td in tr.find_all("td")] for tr in table.find("tfoot").find_all("tr")}
+        per_unit = [sum(1 for s in stems if counts[s].get(u.ref)) for u in units]
+        t.same(f"{title}: entries per unit", foot["Entries"], [str(n) for n in per_unit] + [str(len(stems))])
+        cites = [sum(counts[s].get(u.ref, 0) for s in stems) for u in units]
+        t.same(f"{title}: criteria cited", foot["Criteria cited"], [str(n) for n in cites] + [str(sum(cites))])
+        cov = [o.unit_count(u, b.published_auto) for u in units]
+        t.same(f"{title}: evidenced per unit", foot["Evidenced"],
+               [f"{m} of {n}" for m, n in cov] + ["{} of {}".format(*o.coverage(fid, b.published_auto))])
+    t.same("one grid per framework with evidence", sorted(tables), sorted(want_titles))
     t.check()
 
 

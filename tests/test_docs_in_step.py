@@ -17,3 +17,9 @@ def test_records_field_reference_matches_the_schemas():
     text = (ROOT / "docs" / "records.md").read_text()
     region = text.split(schemadoc.START, 1)[1].split(schemadoc.END, 1)[0]
     assert region == "\n" + schemadoc.render(), "run: python -m generator.schemadoc"
+
+
+def test_interchange_reference_matches_the_site_schema():
+    text = (ROOT / "docs" / "interchange.md").read_text()
+    region = text.split(schemadoc.START, 1)[1].split(schemadoc.END, 1)[0]
+    assert region == "\n" + schemadoc.render_interchange(), "run: python -m generator.schemadoc"

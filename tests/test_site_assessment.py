@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+import published
 from assess_helpers import AFolio, sha
 from generator import pipeline
 
@@ -104,6 +105,9 @@ EXPECTED = {"A/1:1.1": ("Met", True), "A/1:1.2": ("Not yet met", False), "A/2:1.
             "C/1:1.1": ("Stale", False), "B/1:1.1": ("Claimed", False), "B/2:1.1": ("Not started", False)}
 
 
+EXPECTED_ICON = {"Met": "✔", "Not yet met": "✘", "Referred": "↩", "Stale": "⚠", "Claimed": "◔", "Not started": "○"}
+
+
 def plain(path: Path) -> str:
     """The page's text without the state icons (they are decoration beside the words)."""
     return " ".join(re.sub("[✔✘↩⚠◔○◈]", " ", text_of(path)).split())
@@ -132,7 +136,25 @@ def test_every_state_on_criterion_unit_matrix_print_csv_and_json(tmp_path):
         rows = list(csv.reader(io.StringIO((out / "matrix" / f"{slug}.csv").read_text("utf-8"))))
         cells = dict(zip(rows[0], rows[-2]))   # the assessment row, above the evidence ('met') row
         assert cells[ref] == label + (" (sampled by IQA)" if sampled else ""), (ref, cells)
-    assert "Assessment Met IQA Not yet met" in plain(out / "matrix" / "a-1.html")
+    assert "Assessment Met Sampled by IQA Not yet met" in plain(out / "matrix" / "a-1.html")
+    # each grid cell where an entry evidences a criterion says the criterion's state (icons with words)
+    cites = {A1: ["A/1:1.1"], B2: ["A/1:1.2", "A/2:1.1"], R3: ["B/1:1.1", "C/1:1.1"]}
+    for eid, refs in cites.items():
+        for ref in refs:
+            unit, cid = ref.split(":")
+            label, sampled = EXPECTED[ref]
+            grid = published.parse(out / "matrix" / f"{unit.lower().replace('/', '-')}.html")
+            row = next(tr for tr in grid.find("tbody").find_all("tr") 
+                       if published.entry_ids(tr.find("th"))[0][:10] == eid[:10])   # the date: names are cut
+            said = [td.words() for td in row.find_all("td") if "evidences" in td.words()]
+            assert said == [f"{EXPECTED_ICON[label]}{'◈' if sampled else ''}evidences {cid}; {cid} is {label}"
+                            + (", sampled by IQA" if sampled else "")], (ref, said)
+    # the whole-qualification grid: criteria assessed met per chosen unit (A/1: 1.1 met, 1.2 not yet; A/2 referred;
+    # B/1 claimed; C/1 stale), none signed off
+    grid = published.parse(out / "matrix.html").find("table", class_="matrix-units")
+    units = [th.words() for th in grid.find("thead").find_all("th")][1:-1]
+    foot = {tr.find("th").words(): [td.words() for td in tr.find_all("td")] for tr in grid.find("tfoot").find_all("tr")}
+    assert dict(zip(units, foot["Assessed met"])) == {"A/1": "1 of 2", "A/2": "0 of 1", "B/1": "0 of 1", "C/1": "0 of 1"}
     assert doc["assessment"]["credits"] == {"chosen": 12, "signed_off": 0}
     assert [d["id"] for d in doc["assessment"]["decisions"] if d["stale"]] == ["d4"]
     assert doc["assessment"]["samples"][0]["decisions"] == ["d1"]

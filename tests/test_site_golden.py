@@ -18,7 +18,7 @@ import pytest
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "site"
 KEY_PAGES = ["index.html", "qualification.html", "units/u-1.html", "units/u-1/1-1.html", "matrix/u-1.html",
-             "matrix/u-1.csv", "diary.html", "diary/kind/meeting.html", "entries/2026-01-20-forum-meeting-z-q.html",
+             "matrix/u-1.csv", "matrix.html", "diary.html", "diary/kind/meeting.html", "entries/2026-01-20-forum-meeting-z-q.html",
              "contacts.html", "contacts/pat-public.html", "networks.html", "plan.html", "gaps.html",
              "follow-ups.html", "search.html", "print.html", "portfolio.json", "search-index.js"]
 

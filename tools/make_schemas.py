@@ -114,6 +114,8 @@ schema("portfolio", "Portfolio", "The learner's profile, qualification, networki
      "framework": slug("Framework", "The qualification's criteria file in criteria/, without .yaml."),
      "units": arr("Units", "The unit references chosen, e.g. J/506/1949.", s("Unit", "A unit reference."), uniqueItems=True),
      "registered": date("Registered", "Date of registration with the awarding body."),
+     "registration_ends": date("Registration ends", "The last day of the learner's registration, as the awarding "
+                               "body's registration confirmation gives it (the site counts the days left to it)."),
   }, required=["framework", "units"]),
   "purpose": md("Networking purpose", "Why the learner networks: the reason behind everything in the diary."),
   "networks": arr("Networks", "Networks the learner has identified.", network),

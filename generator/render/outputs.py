@@ -15,6 +15,9 @@ from . import paths
 
 # the $id of generator/schemas/portfolio-site.schema.json, which describes this file
 SCHEMA = "https://portfolio-generator.example.org/schemas/portfolio-site.schema.json"
+# the interchange format's name and version (docs/interchange.md): a minor version only adds members;
+# anything else is a new major version, with a schema of its own
+FORMAT, VERSION = "portfolio-site", "1.0"
 _TAG = re.compile(r"<[^>]+>")
 SEARCH_TEXT_LIMIT = 3000
 
@@ -64,6 +67,37 @@ def assessment_dict(m, a) -> dict:
         "open_claims": [{"criterion": s.criterion.ref, "since": _iso(s.claimed_since)} for s in state.open_claims],
         "declaration": {"text": records.declaration_text, "date": _iso(records.declaration_date)}
         if records.declaration_text else None,
+    }
+
+
+def overview_dict(site) -> dict:
+    """The headline figures a caseload reads (docs/interchange.md): counts of the analysis's facts, each
+    also shown on the learner's own site. Written near the top of the file, so a reader can stop early."""
+    m, a = site.model, site.analysis
+    fw, q, state = m.qualification, a.qualification, a.assessment
+    records = m.assessment
+    decisions = records.decisions if records else []
+    samples = records.samples if records else []
+    claims = state.open_claims
+    return {
+        "qualification": {"id": fw.id, "title": fw.title, "number": fw.data.get("number")} if fw else None,
+        "registered": _iso(m.registered),
+        "registration_ends": _iso(m.registration_ends),
+        "days_left": a.days_left,
+        "criteria": {"evidenced": q.met, "total": q.total, "percent": q.percent} if q else None,
+        "units": [{"ref": u.unit.ref, "title": u.unit.title, "evidenced": u.met, "total": u.total}
+                  for u in q.units] if q else [],
+        "assessment": {"counts": state.counts(), "decisions": len(decisions),
+                       "awaiting_since": _iso(claims[0].claimed_since) if claims else None},
+        "last_activity": _iso(a.last_activity),
+        "reviews_overdue": len(a.reviews_overdue),
+        "actions": {"open": len(a.open), "overdue": len(a.overdue), "done": len(a.done)},
+        "iqa": {"decisions_sampled": sum(1 for d in decisions if d.samples), "samples": len(samples),
+                "last_sample": _iso(max((s.date for s in samples if s.date), default=None)),
+                "outcomes": {o: sum(1 for s in samples if s.outcome == o) for o in ("agree", "disagree", "action")},
+                "actions_open": sum(1 for s in samples if s.action_open)},
+        "assessors": [p.name for p in records.assessors] if records else [],
+        "iqas": [p.name for p in records.iqas] if records else [],
     }
 
 
@@ -128,8 +162,11 @@ def model_dict(site) -> dict:
             "body": e.body})
     return {
         "$schema": SCHEMA,
+        "format": FORMAT,
+        "version": VERSION,
         "as_of": site.as_of.isoformat(),
         "learner": learner,
+        "overview": overview_dict(site),
         "qualification": m.qualification.id if m.qualification else None,
         "registered": _iso(m.registered),
         "purpose": m.purpose,

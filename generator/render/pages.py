@@ -6,7 +6,7 @@ everything), so an incremental build can skip pages whose records did not change
 """
 from __future__ import annotations
 
-from . import paths
+from . import grid, paths
 
 HOME = ("Dashboard", "index.html")
 QUAL = ("Qualification", "qualification.html")
@@ -57,6 +57,16 @@ def _auto(criteria) -> bool:
     return any(c.auto for c in criteria)
 
 
+def matrix_rows(model) -> dict:
+    """unit ref -> the entries that evidence one of its criteria, in date order (the model keeps its entries
+    sorted by date, then id): a matrix reads as a timeline, oldest first, whatever order criteria are in."""
+    out: dict = {}
+    for e in model.entries:
+        for u in _uniq(c.unit for c in e.criteria):
+            out.setdefault(u.ref, []).append(e)
+    return out
+
+
 def pages(model, findings=None, analysis=None):
     yield Page("index.html", "index.html", "Dashboard")
     yield Page("qualification.html", "qualification.html", "Qualification", crumbs=[HOME])
@@ -70,9 +80,10 @@ def pages(model, findings=None, analysis=None):
             yield Page(paths.criterion(c), "criterion.html", f"{c.ref} {c.text}",
                        None if c.auto else [u, *c.evidence], [HOME, QUAL, (u.ref, paths.unit(u))], criterion=c)
 
-    yield Page("matrix.html", "matrix-index.html", "Matrix", crumbs=[HOME])
+    by_unit = matrix_rows(model)
+    yield Page("matrix.html", "matrix-index.html", "Matrix", crumbs=[HOME], grids=grid.grids(model))
     for u in model.units.values():
-        evidence = _uniq(e for c in u.criteria for e in c.evidence)
+        evidence = by_unit.get(u.ref, [])
         crumbs = [HOME, ("Matrix", "matrix.html")]
         yield Page(paths.matrix(u), "matrix.html", f"Matrix: {u.ref} {u.title}", [u, *evidence], crumbs,
                    unit=u, rows=evidence)
