@@ -16,6 +16,8 @@ from markupsafe import Markup
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from . import markdown_rs
+
 _EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
 _HEADING = re.compile(r"<(/?)h([1-6])>")
 
@@ -66,6 +68,13 @@ def markdown(text: str | None, base: int = 2) -> Markup:
     keeping the page's heading outline in order whatever levels the learner used."""
     if not text:
         return Markup("")
+    fast = markdown_rs.render(text, base)   # the Rust renderer, where its HTML is the same (markdown_rs.py)
+    if fast is not None:
+        return Markup(fast)
+    return Markup(_render_py(text, base))
+
+
+def _render_py(text: str, base: int) -> str:
     md = _md()
     tokens = md.parse(text)
     levels = sorted({int(t.tag[1]) for t in tokens if t.type == "heading_open"})
@@ -74,7 +83,7 @@ def markdown(text: str | None, base: int = 2) -> Markup:
         for tok in tokens:
             if tok.type in ("heading_open", "heading_close"):
                 tok.tag = f"h{new[int(tok.tag[1])]}"
-    return Markup(md.renderer.render(tokens, md.options, {}))
+    return md.renderer.render(tokens, md.options, {})
 
 
 def shift_headings(html, by: int = 1) -> Markup:
