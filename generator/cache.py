@@ -40,7 +40,7 @@ from .write import OutputRecord
 
 STATE_FILE = "state.v2"
 MAGIC = b"portfolio-generator build cache\n"
-FORMAT = 2                   # bump when the payload's layout changes
+FORMAT = 3                   # bump when the payload's layout changes (3: a Source keeps its YAML text, not positions)
 OLD_STATE_FILES = ("state.pickle",)   # earlier formats: removed, never read
 OLD_STATE_FOLDERS = ("templates",)    # Jinja's bytecode cache (marshalled code, run as loaded): removed
 

@@ -1,14 +1,14 @@
-"""Stage 1 — load: files on disk → `Source` records that keep every value's position.
+"""Stage 1 — load: files on disk → `Source` records that can point at any of their values.
 
 YAML is composed into nodes (PyYAML's C parser where available), then converted to plain
-JSON-like data (dict, list, str, int, float, bool, None; dates become ISO strings) while
-recording, for every path into the data, where its key and its value sit in the file.
+JSON-like data (dict, list, str, int, float, bool, None; dates become ISO strings) by
+generator/positions.py. Where each key and value sits in the file is found only when a
+finding asks (`Source.pos`, `Source.value_at`): see positions.py.
 Problems are returned as diagnostics; a file that cannot be read still yields a Source
 with `data=None`, so the rest of the portfolio is checked.
 """
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import os
 import re
@@ -18,13 +18,10 @@ from pathlib import Path
 import yaml
 
 from . import shipped
-from .diagnostics import Diagnostic
 from .registry import finding
 
-try:  # the C parser is several times faster; fall back silently where libyaml is absent
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on the platform's PyYAML build
-    from yaml import SafeLoader as _Loader
+from .positions import MAX_DEPTH, Converter, PositionIndex, Unreadable
+from .positions import Loader as _Loader
 
 Path_ = tuple  # a path into the data: ('contacts', 0) etc.
 
@@ -33,19 +30,27 @@ KINDS = ("portfolio", "contact", "entry", "framework", "assessment", "iqa")
 
 class Positions:
     """Where things are in a record file: `key_pos` and `value_pos` map a path of keys to (line, col).
-    Shared by a loaded `Source` and by the `Origin` the model keeps in its place."""
+    Shared by a loaded `Source` and by the `Origin` the model keeps in its place. Both come from a
+    `PositionIndex` (generator/positions.py), built the first time a position is asked for: most files
+    never are (only those with a finding), so loading does not record them."""
 
-    key_pos: dict
-    value_pos: dict
+    @property
+    def key_pos(self) -> dict:
+        return self.index.key_pos
+
+    @property
+    def value_pos(self) -> dict:
+        return self.index.value_pos
 
     def pos(self, path=()) -> tuple[int, int]:
         """Best position for a path: its key if it has one, else its value, else its nearest parent."""
+        key_pos, value_pos = self.key_pos, self.value_pos
         path = tuple(path)
         while True:
-            if path in self.key_pos:
-                return self.key_pos[path]
-            if path in self.value_pos:
-                return self.value_pos[path]
+            if path in key_pos:
+                return key_pos[path]
+            if path in value_pos:
+                return value_pos[path]
             if not path:
                 return (1, 1)
             path = path[:-1]
@@ -69,117 +74,16 @@ class Source(Positions):
     data: object = None            # None when the file could not be parsed
     body: str = ""                 # entries: the Markdown after the front matter
     body_line: int = 1             # entries: line of the body's first line
-    key_pos: dict = field(default_factory=dict)    # path -> (line, col) of the key naming it
-    value_pos: dict = field(default_factory=dict)  # path -> (line, col) of the value
     digest: str = ""               # content hash of the raw bytes
+    yaml_text: str = ""            # the YAML parsed into `data` (an entry's front matter): positions are read from it
+    yaml_offset: int = 0           # lines of the file before `yaml_text` (an entry's opening ---)
 
-
-
-_STR = "tag:yaml.org,2002:str"
-_MERGE = "tag:yaml.org,2002:merge"
-_constructor = yaml.constructor.SafeConstructor()
-
-
-MAX_DEPTH = 50          # records nest about 8 deep; far deeper is a mistake (and would exhaust the stack)
-MAX_ALIAS_VALUES = 10_000   # values copied by aliases: a few small anchors are fine, a "billion laughs" is not
-
-
-class _Unreadable(Exception):
-    """The document's shape cannot be turned into data: reported once, as yaml-syntax, at `pos`."""
-
-    def __init__(self, pos, message):
-        super().__init__(message)
-        self.pos, self.message = pos, message
-
-
-class _Converter:
-    """Walks a composed node tree into plain data, recording positions and duplicate keys."""
-
-    def __init__(self, source: Source, line_offset: int, diagnostics: list):
-        self.source = source
-        self.offset = line_offset
-        self.diagnostics = diagnostics
-        self.open: set = set()      # nodes being converted: meeting one again is an alias to its own parent
-        self.seen: set = set()      # nodes converted once: meeting one again is an alias
-        self.aliased = 0
-
-    def mark(self, node) -> tuple[int, int]:
-        return (node.start_mark.line + 1 + self.offset, node.start_mark.column + 1)
-
-    def convert(self, node, path=()):
-        self.source.value_pos[path] = self.mark(node)
-        if isinstance(node, yaml.ScalarNode):
-            self.aliased += id(node) in self.seen
-            self.seen.add(id(node))
-            return self._scalar(node)
-        if id(node) in self.open:
-            raise _Unreadable(self.mark(node), "an alias (*name) refers to the value that contains it")
-        if len(path) >= MAX_DEPTH:
-            raise _Unreadable(self.mark(node), f"values are nested more than {MAX_DEPTH} levels deep")
-        if id(node) in self.seen:
-            self.aliased += 1
-        if self.aliased > MAX_ALIAS_VALUES:
-            raise _Unreadable(self.mark(node), f"aliases (*name) copy more than {MAX_ALIAS_VALUES:,} values")
-        self.seen.add(id(node))
-        self.open.add(id(node))
-        try:
-            if isinstance(node, yaml.MappingNode):
-                return self._mapping(node, path)
-            return [self.convert(item, path + (i,)) for i, item in enumerate(node.value)]
-        finally:
-            self.open.discard(id(node))
-
-    def _scalar(self, node):
-        if node.tag == _STR:   # most values: no need for the constructor
-            return node.value
-        try:
-            value = _constructor.construct_object(node)
-        except (ValueError, yaml.constructor.ConstructorError, OverflowError):
-            return node.value  # e.g. 2026-02-30: keep the text; the schema's date format flags it
-        if isinstance(value, (dt.date, dt.datetime)):
-            return value.isoformat()
-        if isinstance(value, bytes):
-            return node.value
-        return value
-
-    def _mapping(self, node, path):
-        out: dict = {}
-        for key_node, value_node in self._pairs(node):
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise _Unreadable(self.mark(key_node), "a key must be a single word or phrase, not a list or mapping")
-            key = key_node.value   # as written: 'yes' stays 'yes', '1' stays '1' (keys are names, never values)
-            child = path + (key,)
-            if key in out:
-                first = self.source.key_pos[child]
-                self.diagnostics.append(finding(
-                    "duplicate-key", self.source.file, self.mark(key_node),
-                    f"key '{key}' appears twice in this mapping (first at line {first[0]}); "
-                    "YAML would silently keep only the last one",
-                    subject=self.source.id))
-                continue
-            self.source.key_pos[child] = self.mark(key_node)
-            out[key] = self.convert(value_node, child)
-        return out
-
-    def _pairs(self, node, merging=()):
-        """Key/value node pairs, with YAML merge keys (`<<: *anchor`) expanded as YAML defines them: a key
-        written in the mapping itself overrides a merged one, and an earlier merged mapping a later one."""
-        own = [(k, v) for k, v in node.value if k.tag != _MERGE]
-        taken = {k.value for k, _ in own if isinstance(k, yaml.ScalarNode)}
-        for key_node, value_node in node.value:
-            if key_node.tag != _MERGE:
-                yield key_node, value_node
-                continue
-            sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
-            for src in sources:
-                if not isinstance(src, yaml.MappingNode):
-                    raise _Unreadable(self.mark(src), "a merge key (<<) must name a mapping, e.g. <<: *defaults")
-                if id(src) in merging or src is node:
-                    raise _Unreadable(self.mark(src), "a merge key (<<) merges the mapping that contains it")
-                for k, v in self._pairs(src, merging + (id(node),)):
-                    if isinstance(k, yaml.ScalarNode) and k.value not in taken:
-                        taken.add(k.value)
-                        yield k, v
+    @property
+    def index(self) -> PositionIndex:
+        index = self.__dict__.get("_index")
+        if index is None:
+            index = self.__dict__["_index"] = PositionIndex(self.yaml_text, self.yaml_offset)
+        return index
 
 
 def _decode(raw: bytes, rel: str, sid: str, diagnostics: list) -> str | None:
@@ -256,20 +160,19 @@ def parse_yaml(text: str, source: Source, diagnostics: list, line_offset: int = 
         diagnostics.append(finding("yaml-syntax", source.file, (1 + line_offset, 1), what, subject=source.id))
         return
     try:
-        data = _Converter(source, line_offset, diagnostics).convert(node)
-    except _Unreadable as exc:
-        source.key_pos.clear()
-        source.value_pos.clear()
+        data = Converter(source.file, source.id, line_offset, diagnostics).convert(node)
+    except Unreadable as exc:
         diagnostics.append(finding("yaml-syntax", source.file, exc.pos, f"invalid YAML: {exc.message}",
                                    subject=source.id))
         return
     if not isinstance(data, dict):
         found = "a list" if isinstance(data, list) else f"a single value ({data!r})"
         diagnostics.append(finding(
-            "schema", source.file, source.value_at(()),
+            "schema", source.file, (node.start_mark.line + 1 + line_offset, node.start_mark.column + 1),
             f"expected a mapping of keys (like 'title: ...'), found {found}", subject=source.id))
         return
     source.data = data
+    source.yaml_text, source.yaml_offset = text, line_offset   # positions are read from it when asked for
 
 
 def split_front_matter(text: str, source: Source, diagnostics: list) -> tuple[str, int] | None:

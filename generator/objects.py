@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .load import Positions
+from .positions import PositionIndex
 
 
 @dataclass(frozen=True, eq=False)
@@ -23,12 +24,11 @@ class Origin(Positions):
 
     file: str
     digest: str = ""
-    key_pos: dict = field(default_factory=dict, repr=False)
-    value_pos: dict = field(default_factory=dict, repr=False)
+    index: PositionIndex = field(default_factory=PositionIndex, repr=False)   # shared with the Source
 
     @classmethod
     def of(cls, source) -> "Origin":
-        return cls(source.file, source.digest, source.key_pos, source.value_pos)
+        return cls(source.file, source.digest, source.index)
 
 
 def date(value) -> dt.date | None:
