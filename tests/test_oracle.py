@@ -85,7 +85,7 @@ def tampered(built, tmp_path, page: str, old: str, new: str):
     (tce.test_entry_pages, "entries/2026-01-20-forum-meeting-z-q.html", "</span> done</span>", "</span> open</span>",
      "actions"),
     (tce.test_gaps_page, "gaps.html", 'id="rule-overdue-action"', 'id="rule-something-else"', "overdue-action"),
-    (tce.test_matrix_index, "matrix.html", "2 of 2 met", "1 of 2 met", "U/1 met"),
+    (tce.test_matrix_index, "matrix.html", "2 of 2 evidenced", "1 of 2 evidenced", "U/1 met"),
     (tc.test_qualification_units, "qualification.html", "<td>3</td>", "<td>4</td>", "credits"),
 ])
 def test_a_page_that_disagrees_is_caught(fixture_build, tmp_path, check, page, old, new, what):
