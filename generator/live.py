@@ -32,22 +32,12 @@ from . import pipeline
 from .diagnostics import Diagnostic
 from .failures import writing
 from .outdir import MARKER, check_output, marker_text
-from .pagecache import digest, file_facts
+from .pagecache import file_facts
 from .privacy.outputs import OutputGuard, PersonalDataInOutput
 from .render import render_site
 from .render.assets import site_copies
 from .render.environment import theme_dirs
 from .write import OutputRecord, intact
-
-
-def guard_print(sources, checks: dict) -> str:
-    """A digest of everything the output guard looks for: same digest, same guard (so a file it passed
-    before still passes)."""
-    contacts = []
-    for s in sources.contacts:
-        d = s.data if isinstance(s.data, dict) else {}
-        contacts.append((s.id, d.get("name"), d.get("channels"), d.get("consent")))
-    return digest(sorted(contacts, key=repr), checks.get("allow_personal_data"))
 
 
 class Live:
@@ -58,7 +48,7 @@ class Live:
         self.out = Path(out).resolve()
         self.cache = cache
         self.served: dict | None = None   # site path -> OutputRecord of what `out` holds; None: not known
-        self.guarded = ""                 # guard_print of the guard every served file has passed
+        self.guarded = ""                 # OutputGuard.fingerprint every served file has passed
         self.base = ""                    # the part of every page's key shared by all pages (pagecache)
         self._known: dict = {}            # copied files' status and sha256 (pagecache.file_facts)
         self.stats = {"rendered": 0, "written": 0, "removed": 0, "scanned": 0, "full": 0}
@@ -74,7 +64,8 @@ class Live:
         self.timings = {"check": t1 - t0}
         if result.model is None or result.failed():
             return result
-        fingerprint = guard_print(result.sources, result.model.checks)
+        guard = OutputGuard(result.sources, result.model.checks)   # what it seeks: its fingerprint
+        fingerprint = guard.fingerprint
         model = result.model
         pages = self.cache.pages(model, result.diagnostics, as_of, self.out, theme_dirs(model), result.redactor)
         # what every page's key holds changed (a template, portfolio.yaml, an entry's title or date, a
@@ -87,12 +78,13 @@ class Live:
             if result.published:
                 self.served, self.guarded, self.base = self.cache.manifest(self.out), fingerprint, pages.base
         else:
-            self._delta(result, as_of, fingerprint, pages)
+            self._delta(result, as_of, guard, pages)
         self.timings["publish"] = time.perf_counter() - t1
         return result
 
     # -- the delta -----------------------------------------------------------------------------
-    def _delta(self, result, as_of, fingerprint: str, pages) -> None:
+    def _delta(self, result, as_of, guard: OutputGuard, pages) -> None:
+        fingerprint = guard.fingerprint
         model, previous = result.model, self.served
         files = render_site(model, result.diagnostics, result.analysis, as_of, result.redactor,
                             cache=pages, bodies=self.cache.bodies)
@@ -125,7 +117,7 @@ class Live:
 
         full = fingerprint != self.guarded   # the guard looks for something new: every file again
         scan = {**changed, MARKER: marker} if marker is not None else changed
-        problem = self._scan(OutputGuard(result.sources, model.checks), scan, kept if full else {})
+        problem = self._scan(guard, scan, kept if full else {})
         if problem:
             result.diagnostics.extend(problem)
             result.diagnostics.sort(key=Diagnostic.sort_key)
