@@ -225,6 +225,33 @@ class Attachment(Located):
     PRIVATE = Located.PRIVATE | {"path"}
 
 
+class BodyReads:
+    """How many times any entry's body has been read in this process (each process counts its own).
+
+    The page cache keys a page that read no entry's body by the entries' front matter only, so a body
+    edit leaves such a page as it is (generator/pagecache.py, render/site.py): whatever the theme, a
+    page that shows a body, however it reaches it (`e.body`, `site.body(e)`, `{{ e }}`, a filter),
+    counts here while it renders."""
+
+    count = 0
+
+
+class _CountedBody:
+    """`Entry.body`: a plain string field whose every read is counted in BodyReads."""
+
+    def __set_name__(self, owner, name):
+        self.slot = "_" + name + "_text"
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return ""          # the dataclass's default
+        BodyReads.count += 1
+        return obj.__dict__[self.slot]
+
+    def __set__(self, obj, value):
+        obj.__dict__[self.slot] = value
+
+
 @dataclass(eq=False)
 class Entry(Located):
     id: str = field(default="", repr=False)   # the file name: may hold a hidden name (`slug` is public)
@@ -247,7 +274,7 @@ class Entry(Located):
     witness: "Contact | None" = None
     witness_confirmed: str = ""
     witness_verified: dict | None = None   # {by: assessor id, how, date}: the assessor's verification
-    body: str = ""
+    body: str = _CountedBody()     # the Markdown text (redacted); reads are counted (BodyReads)
     body_line: int = 1
     slug: str = ""                 # the public id used in the site: id with hidden names cut (redact.py)
 

@@ -8,7 +8,9 @@ depends on every contact's name, consent and channels: a detail that has just be
 leave every page that shows it) and the assessment records. Then, per page: the records it reads
 (its `deps`' file digests, every file when `deps` is None), the findings about those files, and the
 size and sha256 of the files their entries attach (pages show them). A page whose key matches the
-last publish into the same folder, and whose file there is still the one written, is kept.
+last publish into the same folder, and whose file there is still the one written, is kept. A page
+whose last render read no entry's body (counted by objects.BodyReads, however the template reached
+it) is keyed by the entries' front matter instead of their whole files: a body edit leaves it alone.
 
 `tests/test_incremental.py` edits every field kind at random and demands the cached build equal a
 clean one byte for byte: a fact a page shows that is missing here fails it.
@@ -126,8 +128,14 @@ class PageCache:
         known = {k: v for k, v in known.items() if k in live}
         if known != cache.attachments:
             cache.attachments, cache.dirty = known, True
-        everything = digest(sorted((s.file, s.digest) for s in sources),
-                            [self._attached[id(e)] for e in model.entries])
+        # each entry's front matter alone, with where its body starts: what the key of a page that read
+        # no entry's body holds of the entry (the model takes nothing else from the file but the body)
+        self._front = {e.source.file: digest("front", e.source.file, e.source.index.text, e.source.index.offset,
+                                             e.body_line) if e.source.index.text else e.source.digest
+                       for e in model.entries}
+        attached = [self._attached[id(e)] for e in model.entries]
+        everything = digest(sorted((s.file, s.digest) for s in sources), attached)
+        front = digest(sorted((s.file, self._front.get(s.file, s.digest)) for s in sources), attached)
         self._by_file: dict[str, list] = {}
         for d in findings:
             self._by_file.setdefault(d.file, []).append(d)
@@ -138,19 +146,26 @@ class PageCache:
                            sorted(counts.items()), [(c.key, c.display_name) for c in model.contacts],
                            [_index_facts(e) for e in model.entries], _assessment_facts(model),
                            redactor.fingerprint() if redactor is not None else "")
-        self.everything = digest(self.base, everything,
-                                 [astuple(d) for d in sorted(findings, key=lambda d: d.sort_key())])
+        about = [astuple(d) for d in sorted(findings, key=lambda d: d.sort_key())]
+        self.everything = digest(self.base, everything, about)
+        self.everything_front = digest(self.base, front, about)
 
-    def _part(self, deps) -> str:
+    def _part(self, deps, bodies: bool = True) -> str:
         if deps is None:
-            return self.everything
-        files = sorted({(d.source.file, d.source.digest) for d in deps})
+            return self.everything if bodies else self.everything_front
+        if bodies:
+            files = sorted({(d.source.file, d.source.digest) for d in deps})
+        else:
+            files = sorted({(d.source.file, self._front.get(d.source.file, d.source.digest)) for d in deps})
         about = [astuple(d) for f, _ in files for d in self._by_file.get(f, ())]
         attached = [self._attached[id(d)] for d in deps if id(d) in self._attached]
         return digest(self.base, files, about, attached)
 
-    def key(self, page) -> str:
-        return digest(self._part(getattr(page, "deps", None)), page.path, page.template, page.title)
+    def key(self, page, bodies: bool = True) -> str:
+        """The page's key; `bodies=False`: the key of a page whose last render read no entry's body
+        (objects.BodyReads), which holds each entry's front matter but not its body, and says so ("f:")."""
+        key = digest(self._part(getattr(page, "deps", None), bodies), page.path, page.template, page.title)
+        return key if bodies else "f:" + key
 
     def record_key(self, record) -> str:
         """What one record's fragments may show (render/fragments.py): the same facts as the record's own page."""
@@ -170,9 +185,18 @@ class PageCache:
         return Fragments(Path(folder) / "fragments" / name, self.record_key)
 
     def fresh(self, page) -> bool:
-        """True when the file published last time for this page is still right: no need to render it."""
-        key = self.keys[page.path] = self.key(page)
+        """True when the file published last time for this page is still right: no need to render it.
+        A page whose last render read no entry's body is compared by the key without the bodies: it would
+        read the same values again (the render is deterministic and every value but the bodies is in that
+        key), so a body edit leaves it as it is. Else `rendered` records its key once it is rendered."""
         rec = self.previous.get(page.path)
+        key = self.key(page, bodies=not (rec and rec.key.startswith("f:")))
         ok = bool(rec) and rec.key == key and intact(self.out / page.path, rec)
+        if ok:
+            self.keys[page.path] = key
         self.cache.stats["kept" if ok else "rendered"] += 1
         return ok
+
+    def rendered(self, page, read_bodies: bool) -> None:
+        """Record the key of a page just rendered, by whether it read an entry's body."""
+        self.keys[page.path] = self.key(page, bodies=read_bodies)

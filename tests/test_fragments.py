@@ -1,6 +1,7 @@
 """An edit is local: the pages that show every entry (the diary and its filter pages, the search index) are
 joined from per-entry fragments kept by content key, so one edited entry re-renders that entry's fragments
-only, and the joined pages are byte-identical to a clean build."""
+only, the pages that show no body are not rendered at all, and the joined pages are byte-identical to a
+clean build."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,7 +11,7 @@ from pathlib import Path
 
 from generator import pipeline
 from generator.cache import Cache
-from generator.render import fragments, parallel
+from generator.render import fragments, parallel, site
 
 EXAMPLE = Path(__file__).parent / "fixtures" / "example"
 AS_OF = dt.date(2026, 4, 30)
@@ -54,7 +55,9 @@ def test_one_edited_entry_renders_only_its_own_fragments(tmp_path, monkeypatch):
     edited = entries[len(entries) // 2]
     text = edited.read_text("utf-8")
     title = re.search(r"^title: (.*)$", text, re.M).group(1).strip().strip("'\"")
-    edited.write_text(text.rstrip("\n") + "\n\nA sentence added to the body, nowhere else.\n", "utf-8")
+    # a change to the front matter (a comment: the model is the same) makes the entry's key new: every page
+    # listing it is joined again, from its own fresh fragments and every other entry's stored ones
+    edited.write_text(text.replace("\n", "\n# a note to self, in the front matter\n", 1), "utf-8")
     cached = build(src, out, cache=True)
     slug = slug_of(cached, title)
     rendered = dict(fragments.RENDERED)
@@ -64,6 +67,15 @@ def test_one_edited_entry_renders_only_its_own_fragments(tmp_path, monkeypatch):
     # one diary row per diary page listing the entry: the full diary and each of its filter pages
     listing = [p for p, data in cached.items() if p.startswith("diary") and f'entries/{slug}.html"'.encode() in data]
     assert rendered[("diary-row.html", slug)] == len(listing) > 1
+
+    # a body edit: the diary rows show no body, so their pages are kept whole (render/site.py, pagecache.py:
+    # a page that read no entry's body is keyed by the front matter); the search document shows it
+    site.RENDERED.clear()
+    edited.write_text(edited.read_text("utf-8").rstrip("\n") + "\n\nA sentence added to the body, nowhere else.\n",
+                      "utf-8")
+    cached = build(src, out, cache=True)
+    assert dict(fragments.RENDERED) == {("search-entry", slug): 1}
+    assert not [p for p in site.RENDERED if p.startswith("diary")], site.RENDERED
     assert b"A sentence added to the body" in cached["search-index.js"]
 
     clean = build(src, tmp_path / "clean", cache=False)

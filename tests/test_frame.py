@@ -72,3 +72,22 @@ def test_a_frame_part_does_not_see_the_page(tmp_path, monkeypatch, capsys):
     err = capsys.readouterr().err
     assert code == 1 and "frame-header.html:1: error: template error" in err and "Traceback" not in err, err
     assert not (tmp_path / "site").exists()
+
+
+def test_a_part_that_shows_a_body_counts_as_read_on_every_page_it_goes_into():
+    """The page cache keys a page that read no entry's body without the bodies (pagecache.py): a frame
+    part rendered once and reused must count its body reads again on each page it goes into."""
+    import jinja2
+
+    from generator.objects import BodyReads, Entry, Origin
+    entry = Entry(Origin("entries/x.md"), (), title="x", body="words of the body")
+    env = jinja2.Environment(loader=jinja2.DictLoader({
+        "shows.html": "{{ entries|map(attribute='body')|join }}", "plain.html": "{{ entries|length }}"}))
+    parts = frame.Frame(env, {"entries": [entry]})
+    for page in ("a/one.html", "a/two.html", "a/three.html"):   # one depth: one render, reused twice
+        before = BodyReads.count
+        assert parts.part("shows.html", page) == "words of the body"
+        assert BodyReads.count > before, page
+        before = BodyReads.count
+        assert parts.part("plain.html", page) == "1"
+        assert BodyReads.count == before, page

@@ -12,7 +12,7 @@ import pytest
 from generator import pipeline
 from generator.cache import Cache
 from generator.live import Live
-from test_incremental import FIELD_EDITS, FIXTURE, tree
+from test_incremental import FIELD_EDITS, FIXTURE, MENTION, tree
 
 AS_OF = dt.date(2026, 3, 15)
 
@@ -203,3 +203,71 @@ def test_the_personal_data_memo_follows_what_the_scan_looks_for(src):
         named.append(any(d.rule == "personal-data" and d.file == f"entries/{entry.name}" for d in result.errors))
     assert named == [True, False, True, False, True]
     assert f"entries/{entry.name}" in live.cache.privacy   # the memo the scan keeps in the build cache
+
+
+def test_a_body_edit_renders_only_the_pages_that_show_the_body(src, tmp_path):
+    """A page whose last render read no entry's body is keyed by the front matter (pagecache.py): one body
+    edit renders exactly the pages that show the body — read independently, as the pages of a clean build
+    that hold the new sentence — and every other page, whole-portfolio ones included, is kept."""
+    from generator.render import site
+    live = session(src)
+    assert live.build(AS_OF).published
+    for n, entry in enumerate(sorted((src / "entries").glob("*.md"))):
+        sentence = f"Sentence {n} added in the editor, nowhere else."
+        entry.write_text(entry.read_text() + f"\n{sentence}\n")
+        site.RENDERED.clear()
+        assert live.build(AS_OF).published and not live.stats["full"]
+        rendered = set(site.RENDERED)
+        want = clean(src, tmp_path / "clean")
+        showing = {p for p, data in want.items() if sentence.encode() in data}
+        assert {"print.html", "portfolio.json", "search-index.js"} < showing
+        assert rendered == showing, n
+        same(live, src, tmp_path, [f"body {n}"])
+
+
+# A theme that shows entry bodies where the default theme does not, reaching them every way a template
+# can: an attribute through a filter, the rendered body, item syntax, `attr`, and in a frame part and a
+# fragment (both rendered once and reused): each page must then follow the bodies it shows.
+# (The frame part shows them on top-level pages, each of which has a part of its own; a part reused by
+# many pages is counted on each in tests/test_frame.py.)
+BODY_THEME = {
+    "frame-footer.html": '{% include "!default/frame-footer.html" %}{% if current == "networks.html" %}'
+                         '<p>{{ model.entries|map(attribute="body")|map("length")|sum }}</p>{% endif %}\n',
+    "index.html": '{% extends "!default/index.html" %}{% block content %}{{ super() }}'
+                  '<p>{{ model.entries|map(attribute="body")|join|wordcount }}</p>{% endblock %}\n',
+    "unit.html": '{% extends "!default/unit.html" %}{% block content %}{{ super() }}{% for c in unit.criteria %}'
+                 '{% for e in c.evidence %}<p>{{ site.body(e)|striptags|wordcount }}</p>{% endfor %}{% endfor %}'
+                 '{% endblock %}\n',
+    "diary-row.html": '{% include "!default/diary-row.html" %}{% if record.kind == "meeting" %}'
+                      '<!-- {{ record["body"]|length }} -->{% endif %}\n',
+    "contact.html": '{% extends "!default/contact.html" %}{% block content %}{{ super() }}'
+                    '{% for e in contact.entries %}<p>{{ e|attr("body")|length }}</p>{% endfor %}{% endblock %}\n',
+}
+
+
+def test_pages_a_theme_makes_show_bodies_follow_every_body_edit(src, tmp_path):
+    from generator.render import site
+    theme = src / "bodies" / "templates"
+    theme.mkdir(parents=True)
+    for name, text in BODY_THEME.items():
+        (theme / name).write_text(text)
+    settings = src / "portfolio.yaml"
+    settings.write_text(settings.read_text().replace("site:\n", "site:\n  theme: bodies\n", 1))
+    live = session(src)
+    assert live.build(AS_OF).published
+    entries = sorted((src / "entries").glob("*.md"))
+    for n in range(6):   # appended to the file as an editor would: the front matter stays as written
+        edit = ["entry-body", "entry-mentions"][n % 2]
+        entry = entries[n % len(entries)]
+        entry.write_text(entry.read_text() + (f"\nParagraph {n}: *more words*.\n" if edit == "entry-body"
+                                              else MENTION.format(n=n)))
+        site.RENDERED.clear()
+        assert live.build(AS_OF).published and not live.stats["full"]
+        rendered = set(site.RENDERED)
+        assert {"index.html", "networks.html", "diary.html"} <= rendered, rendered
+        assert any(p.startswith("units/") for p in rendered) and any(p.startswith("contacts/") for p in rendered)
+        if edit == "entry-body":   # (a mention is also a finding: every page with the findings follows it)
+            assert "plan.html" not in rendered      # it shows no body, in this theme as in the default one
+            # the diary's rows show a body for meetings only: a filter page that lists none is kept
+            assert "diary/kind/meeting.html" in rendered and "diary/kind/event.html" not in rendered
+        same(live, src, tmp_path, [f"edit {n}"])

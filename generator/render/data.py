@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from markupsafe import Markup
 
+from ..objects import BodyReads
 from . import paths
 from .history import entry_history
 from .markdown import markdown
@@ -92,6 +93,7 @@ class SiteData:
         self._bodies = {eid: Markup(known[d]) for eid, d in digests.items()}
 
     def body(self, entry) -> Markup:
+        BodyReads.count += 1     # the page shows a body: the page cache keys it by the bodies too
         html = self._bodies.get(id(entry))
         if html is None:
             html = self._bodies[id(entry)] = markdown(entry.body, 3)

@@ -10,7 +10,9 @@ entry re-renders that entry's fragments and reuses every other record's; the pag
 
 A fragment template is given what every page shares, `url` and `href` for the page it goes into, the
 record (as `record`) and the keyword arguments given to `fragment()` (part of the key), never `page`.
-The store files are data (marshal of str → str, checksummed), never code, like the cache's state.
+The store files are data (marshal of str → str, checksummed), never code, like the cache's state; each
+fragment's text is stored after one character saying whether making it read an entry's body ("b") or
+not ("-"), so a page joined from stored fragments counts the reads it shows (objects.BodyReads).
 A page's store holds exactly the fragments its last render used, so it does not grow without end.
 """
 from __future__ import annotations
@@ -25,6 +27,8 @@ from collections import Counter
 from pathlib import Path
 
 from markupsafe import Markup
+
+from ..objects import BodyReads
 
 MAGIC = b"portfolio-generator fragments\n"
 
@@ -93,16 +97,19 @@ class Fragments:
             if self._old is None:
                 self._old = _read(self.path)
             key = hashlib.sha256(repr((name, extra, self.record_key(record))).encode("utf-8")).hexdigest()
-            text = self.used.get(key)
-            if text is None:
-                text = self._old.get(key)
-            if text is not None:
-                self.used[key] = text
-                return text
+            kept = self.used.get(key)
+            if kept is None:
+                kept = self._old.get(key)
+            if kept:
+                self.used[key] = kept
+                if kept[0] == "b":        # it showed a body when it was made: the page shows one
+                    BodyReads.count += 1
+                return kept[1:]
         RENDERED[(name, _public_id(record))] += 1
+        before = BodyReads.count
         text = str(make())
-        if key is not None:
-            self.used[key] = text
+        if key is not None:   # stored with whether it read an entry's body (objects.BodyReads)
+            self.used[key] = ("b" if BodyReads.count != before else "-") + text
         return text
 
     def template(self, env, name: str, record, extra: dict, shared: dict) -> Markup:

@@ -14,6 +14,8 @@ from collections import Counter
 
 from markupsafe import Markup
 
+from ..objects import BodyReads
+
 from . import paths
 
 # Renders of each frame part in this process, by template name: tests count them here (speed is never
@@ -30,10 +32,14 @@ class Frame:
         depth = page_path.count("/")
         current = page_path if depth == 0 else None
         key = (name, depth, current)
-        text = self.parts.get(key)
-        if text is None:
-            text = self.parts[key] = self._render(name, depth, current)
-        return text
+        part = self.parts.get(key)
+        if part is None:
+            before = BodyReads.count
+            text = self._render(name, depth, current)
+            part = self.parts[key] = (text, BodyReads.count != before)
+        elif part[1]:     # a part that showed an entry's body shows it on every page it goes into
+            BodyReads.count += 1
+        return part[0]
 
     def _render(self, name: str, depth: int, current: str | None) -> Markup:
         # links from a site path at this depth that no page has: the same as from any page there

@@ -5,6 +5,9 @@ One Jinja environment serves the whole build, and each page is rendered on its o
 """
 from __future__ import annotations
 
+from collections import Counter
+
+from ..objects import BodyReads
 from ..registry import RULES
 from . import paths
 from ..failures import Failure, template_failure
@@ -17,6 +20,10 @@ from .mahara import matrix_bytes
 from .netmap import network_map
 from .pages import Page, pages  # noqa: F401  (Page is part of this module's interface)
 from .parallel import map_ordered
+
+# Pages rendered (not kept by the page cache), by site path, counted in this process whichever process
+# rendered them: tests count the work here (speed is never asserted by timing)
+RENDERED: Counter = Counter()
 
 _HREF = {
     "Entry": paths.entry, "Contact": paths.contact, "Unit": paths.unit, "Criterion": paths.criterion,
@@ -78,9 +85,21 @@ def render_site(model, findings, analysis, as_of, redactor=None, cache=None, bod
     # ones: start them first, one to a worker; the output does not depend on the order
     todo.sort(key=lambda page: page.deps is not None)
     alone = sum(1 for page in todo if page.deps is None)
-    results = map_ordered(lambda page: render_page(env, page, common, site, frame, cache), todo, alone)
-    for page, data in zip(todo, results):
+    results = map_ordered(lambda page: _counted(env, page, common, site, frame, cache), todo, alone)
+    for page, (data, read_bodies) in zip(todo, results):
+        RENDERED[page.path] += 1
+        if cache is not None:
+            cache.rendered(page, read_bodies)
         yield page.path, data
+
+
+def _counted(env, page, common, site, frame, cache) -> tuple[bytes, bool]:
+    """A page's bytes, and whether rendering it read any entry's body (objects.BodyReads; the page
+    cache keys a page that did not by the entries' front matter only). The Python-made files that read
+    bodies read them through the same attribute, so they count too."""
+    before = BodyReads.count
+    data = render_page(env, page, common, site, frame, cache)
+    return data, BodyReads.count != before
 
 
 def frame_of(env, common) -> Frame:
