@@ -134,6 +134,8 @@ class PageCache:
                                              e.body_line) if e.source.index.text else e.source.digest
                        for e in model.entries}
         attached = [self._attached[id(e)] for e in model.entries]
+        self._attached_part = {id(e): digest(facts) for e, facts in zip(model.entries, attached)}
+        self._files: dict = {}
         everything = digest(sorted((s.file, s.digest) for s in sources), attached)
         front = digest(sorted((s.file, self._front.get(s.file, s.digest)) for s in sources), attached)
         self._by_file: dict[str, list] = {}
@@ -150,16 +152,22 @@ class PageCache:
         self.everything = digest(self.base, everything, about)
         self.everything_front = digest(self.base, front, about)
 
+    def _file(self, source, bodies: bool) -> str:
+        """One record file's part of a key: its name, digest (or front matter) and the findings about it,
+        worked out once per build (thousands of keys share each file)."""
+        known = self._files.get((source.file, bodies))
+        if known is None:
+            held = source.digest if bodies else self._front.get(source.file, source.digest)
+            known = self._files[(source.file, bodies)] = digest(
+                source.file, held, [astuple(d) for d in self._by_file.get(source.file, ())])
+        return known
+
     def _part(self, deps, bodies: bool = True) -> str:
         if deps is None:
             return self.everything if bodies else self.everything_front
-        if bodies:
-            files = sorted({(d.source.file, d.source.digest) for d in deps})
-        else:
-            files = sorted({(d.source.file, self._front.get(d.source.file, d.source.digest)) for d in deps})
-        about = [astuple(d) for f, _ in files for d in self._by_file.get(f, ())]
-        attached = [self._attached[id(d)] for d in deps if id(d) in self._attached]
-        return digest(self.base, files, about, attached)
+        files = sorted({self._file(d.source, bodies) for d in deps})
+        attached = [self._attached_part[id(d)] for d in deps if id(d) in self._attached_part]
+        return digest(self.base, files, attached)
 
     def key(self, page, bodies: bool = True) -> str:
         """The page's key; `bodies=False`: the key of a page whose last render read no entry's body

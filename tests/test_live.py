@@ -271,3 +271,19 @@ def test_pages_a_theme_makes_show_bodies_follow_every_body_edit(src, tmp_path):
             # the diary's rows show a body for meetings only: a filter page that lists none is kept
             assert "diary/kind/meeting.html" in rendered and "diary/kind/event.html" not in rendered
         same(live, src, tmp_path, [f"edit {n}"])
+
+
+def test_a_body_edit_scans_only_the_edited_record_for_personal_data(src):
+    """The personal-data check of the records keeps each file's findings by (digest, fingerprint of what it
+    seeks): a save scans the file that changed, never the framework, contacts or portfolio.yaml again."""
+    from generator.privacy import scan
+    live = session(src)
+    assert live.build(AS_OF).published
+    entry = sorted((src / "entries").glob("*.md"))[0]
+    entry.write_text(entry.read_text() + "\nAnother sentence.\n")
+    scan.SCANNED.clear()
+    assert live.build(AS_OF).published and not live.stats["full"]
+    assert dict(scan.SCANNED) == {f"entries/{entry.name}": 1}
+    scan.SCANNED.clear()
+    assert live.build(AS_OF).published       # nothing changed: nothing scanned
+    assert not scan.SCANNED

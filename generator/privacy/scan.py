@@ -14,6 +14,7 @@ detail, contact id and channel value, the tombstones) changed: its findings are 
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 import hashlib
 import re
 from pathlib import Path
@@ -238,6 +239,10 @@ def scan(sources, checks: dict, memo: dict | None = None) -> list:
     return scanner(sources, checks, memo).diagnostics
 
 
+# Files (and text attachments) scanned, not recalled from the memo, in this process: tests count the work here
+SCANNED: Counter = Counter()
+
+
 class _Memo:
     """Each unit's findings (and `--fix` rewrites) by key; what this run did not ask for is forgotten."""
 
@@ -255,6 +260,7 @@ class _Memo:
             self.used[name] = hit
             return
         d, f = len(sc.diagnostics), len(sc.fixes)
+        SCANNED[name] += 1
         work()
         self.used[name] = (key, [tuple(vars(x).values()) for x in sc.diagnostics[d:]], list(sc.fixes[f:]))
 

@@ -1,0 +1,80 @@
+"""Benchmark: CPU time of `serve`'s in-process delta for one edited entry (generator/live.py).
+
+    python benchmarks/serve_delta.py --entries 1000               # a synthetic portfolio (benchmarks/synth.py)
+    python benchmarks/serve_delta.py --entries 1000 --profile OUT  # and a cProfile of the last delta
+
+One `Live` session (what `portfolio serve` keeps between saves) builds the portfolio once, then each
+edit appends a sentence to one entry's body (the middle entry, then the next ...) and applies the save
+as a delta. The figure is the process's CPU time (`time.process_time`) of each delta, so it holds on a
+loaded machine; wall time and the pages rendered, written and scanned are printed beside it. The
+browser's side (save → reloaded) is benchmarks/serve_edit.py.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+AS_OF = dt.date(2026, 1, 1)
+
+
+def measure(portfolio: Path, edits: int = 5, profile: Path | None = None) -> dict:
+    sys.path.insert(0, str(REPO))
+    from generator.cache import Cache
+    from generator.live import Live
+    folder = portfolio / ".cache" / "portfolio"
+    live = Live(portfolio, folder / "serve", Cache(folder))
+    assert live.build(AS_OF).published
+    entries = sorted((portfolio / "entries").glob("*.md"))
+    cpu, wall, stats = [], [], []
+    for i in range(edits):
+        entry = entries[(len(entries) // 2 + i) % len(entries)]
+        entry.write_text(entry.read_text("utf-8") + f"\nOne more sentence ({i}), saved in the editor.\n", "utf-8")
+        prof = cProfile.Profile() if profile is not None and i == edits - 1 else None
+        c0, w0 = time.process_time(), time.perf_counter()
+        if prof:
+            prof.enable()
+        result = live.build(AS_OF)
+        if prof:
+            prof.disable()
+            prof.dump_stats(profile)
+        cpu.append(time.process_time() - c0)
+        wall.append(time.perf_counter() - w0)
+        assert result.published and not live.stats["full"], live.stats
+        stats.append(dict(live.stats))
+    return {"cpu": cpu, "wall": wall, "stats": stats, "median_cpu": statistics.median(cpu)}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--entries", type=int, default=1000)
+    ap.add_argument("--portfolio", type=Path, help="an existing portfolio (copied first); else a synthetic one")
+    ap.add_argument("--edits", type=int, default=5)
+    ap.add_argument("--profile", type=Path, help="write a cProfile of the last delta here")
+    args = ap.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp) / "portfolio"
+        if args.portfolio:
+            shutil.copytree(args.portfolio, work, ignore=shutil.ignore_patterns(".cache", "site"))
+        else:
+            sys.path.insert(0, str(HERE))
+            import synth
+            synth.generate(work, args.entries)
+        got = measure(work, args.edits, args.profile)
+    for i, (c, w, s) in enumerate(zip(got["cpu"], got["wall"], got["stats"])):
+        print(f"edit {i + 1}: CPU {c * 1000:.0f} ms, wall {w * 1000:.0f} ms; pages rendered {s['rendered']}, "
+              f"files written {s['written']}, scanned {s['scanned']}")
+    print(f"median CPU of {len(got['cpu'])} deltas: {got['median_cpu'] * 1000:.0f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
