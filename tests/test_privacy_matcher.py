@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 import types
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.privacy.detect import Known, Names, name_parts
-from generator.privacy.normalise import normalise, skeleton
+from generator.privacy.detect import PHONE, Known, Names, has_digit, name_parts, phone_matches
+from generator.privacy.normalise import _tracked, normalise, skeleton
 from generator.privacy.scan import Scanner
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -96,6 +97,46 @@ def test_names_are_found_as_one_alternation_of_every_name_finds_them(people, kee
     assert {f[:2] for f in old.find(t, parts=False)} <= {f[:2] for f in new.find(t, parts=False)}
 
 
+ASCII_WORDS = [w for w in WORDS if w.isascii()]
+ASCII_GLUE = [g for g in GLUE if g.isascii()]
+
+
+@SETTINGS
+@given(people=st.lists(names(), min_size=1, max_size=5), keep=st.lists(names(), max_size=2),
+       allow=st.lists(st.sampled_from(WORDS), max_size=2),
+       pieces=st.lists(st.one_of(st.sampled_from(ASCII_WORDS), st.sampled_from(ASCII_GLUE),
+                                 st.text(st.characters(max_codepoint=127), max_size=3)), max_size=30))
+def test_an_ascii_text_is_matched_as_the_alternation_does(people, keep, allow, pieces):
+    """ASCII texts take the other path (heads sought after a space, in the text with every character
+    that is not a letter or digit made a space): the same finds."""
+    people = [(f"c{i}", n) for i, n in enumerate(people)]
+    t = "".join(pieces).lower()
+    assert t.isascii()
+    new, old = Names(people, keep, allow), OracleNames(people, keep, allow)
+    assert new.find(t) == old.find(t)
+    whole = OracleNames(people, keep=[n for _, n in people])
+    assert new.find(t, parts=False) == whole.find(t, parts=False)
+
+
+SPELLED = st.lists(st.one_of(st.sampled_from(["&amp;", "&#64;", "&#x40;", "%40", "%2540", "%C3%A9", "%ff", "\\_",
+                                              "**", "~~", "`", "\u200b", "é", "e\u0301", "İ", "ß", "ﬁ", "Zoë"]),
+                             st.sampled_from(WORDS), st.sampled_from(GLUE), st.text(max_size=3)), max_size=20)
+
+
+@SETTINGS
+@given(pieces=SPELLED)
+def test_the_map_back_made_when_first_asked_is_the_one_made_while_normalising(pieces):
+    text = "".join(pieces)
+    lazy, eager = normalise(text), _tracked(text)
+    assert lazy.text == eager.text == normalise(text, track=False).text
+    assert (lazy.origin, lazy.ends) == (eager.origin, eager.ends)
+    n = len(lazy.text)
+    for a in range(n + 1):
+        for b in range(a, min(n, a + 4) + 1):
+            if a < n:
+                assert normalise(text).span(a, b) == eager.span(a, b)
+
+
 CHANNELS = ["priya.shah@northgate.example.com", "p@x.io", "07700 900123", "+44 7700 900123", "0117 496 0123",
             "linkedin.com/in/priya-shah", "https://www.example.org/people/ps", "@priya_s", "Mobile: 7700 900 124",
             "٠٧٧٠٠٩٠٠١٢٣"]
@@ -146,3 +187,51 @@ def test_a_lone_surrogate_does_not_stop_the_scan():
     assert [f[:2] for f in Names([("c1", "Bob Zoe")]).find(text)] == [(1, 8), (10, 13), (14, 17)]
     assert Names([("c1", "Bob Zoe")]).find(text) == OracleNames([("c1", "Bob Zoe")]).find(text)
     assert Known(["07700 900123"]).find("\ud800 07700 900123") != []
+
+
+@SETTINGS
+@given(pieces=st.lists(st.one_of(st.sampled_from(SPELLINGS), st.sampled_from(GLUE), st.text(max_size=4)),
+                       max_size=12))
+def test_a_text_without_a_digit_holds_no_phone_number(pieces):
+    text = normalise("".join(pieces)).text
+    assert has_digit(text) == (re.search(r"\d", text) is not None)
+    if not has_digit(text):
+        assert list(PHONE.finditer(text)) == []
+
+
+PHONEISH = st.text(st.sampled_from("0123456789 +()-./\tx\na_٣"), max_size=40)
+
+
+@SETTINGS
+@given(text=st.one_of(PHONEISH, st.lists(st.one_of(PHONEISH, st.sampled_from(SPELLINGS), st.text(max_size=3)),
+                                         max_size=6).map("".join)))
+def test_phone_numbers_are_found_where_the_regular_expression_finds_them(text):
+    assert [m.span() for m in phone_matches(text)] == [m.span() for m in PHONE.finditer(text)]
+
+
+PIECES = ["Ann Smith", "ann", "SMITH", "o'neil", "p@x.io", "07700 900123", "+44 7700 900123", "linkedin.com/in/priya-shah",
+          "@c0", "@c9", "<", "\n<\n", "&lt;", "&amp;", "%3C", "\\", "*", "2021-04-05", "zoë", "https://x.org/a/"]
+
+
+@SETTINGS
+@given(texts=st.lists(st.lists(st.one_of(st.sampled_from(PIECES), st.sampled_from(GLUE)), max_size=8).map("".join),
+                      min_size=1, max_size=6),
+       literal=st.sampled_from(["@priya_s", "x\n<\ny9", "teams"]))
+def test_a_record_read_at_once_gives_the_findings_its_texts_read_one_by_one_give(texts, literal):
+    """Scanner.quiet reads a record's texts joined: only a shortcut, never a finding more or less."""
+    from unittest import mock
+
+    from generator.load import Source, Sources
+    from generator.privacy import scan
+    contacts = [Source("contact", "contacts/c0.yaml", "c0", {"name": "Ann Smith", "consent": {"publish": False},
+                                                              "channels": {"email": "p@x.io", "phone": "07700 900123",
+                                                                           "handle": literal},
+                                                              "why": texts[0], "notes": texts[-1]}),
+                Source("contact", "contacts/c1.yaml", "c1", {"name": "Bo Price", "consent": {"publish": True}})]
+    entry = Source("entry", "entries/e.md", "e", {"title": texts[0], "discussion": texts[1:], "contacts": ["c0"],
+                                                   "value": {"given": texts[-1]}}, body="")
+    sources = Sources(root=Path("/nonexistent"), portfolio=None, contacts=contacts, entries=[entry], frameworks=[])
+    quick = [vars(d) for d in scan.scan(sources, {})]
+    with mock.patch.object(scan.Scanner, "quiet", lambda self, values: False):
+        slow = [vars(d) for d in scan.scan(sources, {})]
+    assert quick == slow

@@ -78,11 +78,42 @@ def shapes(text: str):
             s, e = _trim(text, m.start(), m.end(), lead="")
             if not _inside(taken, s, e):
                 taken.append((s, e, "profile", bare_url(text[s:e])))
-    for m in PHONE.finditer(text):
+    for m in phone_matches(text):
         s, e = _trim(text, m.start(), m.end(), lead="", tail=" \t\n-./(")
         if _phone_ok(text[s:e]) and not _inside(taken, s, e):
             taken.append((s, e, "phone", phone_core(text[s:e])))
     return taken
+
+
+_DIGIT = re.compile(r"\d")
+_PHONE_START = re.compile(r"[+(\d]")   # the first character of every PHONE match
+
+
+def phone_matches(text: str) -> list:
+    """`PHONE.finditer(text)`, several times faster. The engine tries PHONE's look-behinds at every
+    character; here it is tried only where a match can start (`+`, `(` or a digit, found by a fast
+    scan), and the scan goes on after a match as `finditer` does. A look-behind still sees the text
+    before the place tried. A text without a digit holds no phone number at all."""
+    out: list = []
+    if not has_digit(text):
+        return out
+    search, match, at = _PHONE_START.search, PHONE.match, 0
+    while (c := search(text, at)) is not None:
+        m = match(text, c.start())
+        if m is None:
+            at = c.start() + 1
+        else:
+            out.append(m)
+            at = m.end()
+    return out
+
+
+def has_digit(text: str) -> bool:
+    """Does `text` hold a digit (`\\d`, any script)? An ASCII text is asked ten times in C, which is
+    dozens of times faster than the regular expression's scan (or PHONE's, with its look-behinds)."""
+    if text.isascii():
+        return any(d in text for d in "0123456789")
+    return _DIGIT.search(text) is not None
 
 
 def _inside(taken, s, e) -> bool:
@@ -254,7 +285,8 @@ class Names:
         return out
 
 
-_ALNUM = re.compile(r"[^\W_]")   # a letter or digit: what may not touch a name on either side
+_ALNUM = re.compile(r"[^\W_]")
+_SPACES = {c: " " for c in range(128) if not chr(c).isalnum()}   # ASCII: what is not [^\W_] becomes a space   # a letter or digit: what may not touch a name on either side
 _RUN = re.compile(r"[^\W_]+")
 
 
@@ -272,12 +304,20 @@ class _Starts:
         # leftmost-longest: a head found inside a longer word never hides one that starts a word, since
         # heads are letters only and a word start follows a character that is not
         self.automaton = AhoCorasick(self.heads, matchkind=MatchKind.LeftmostLongest) if groups else None
+        # the same heads after a space, sought in an ASCII text whose every character that is not a letter
+        # or digit has become a space: only heads that start a word are found (a text of short words holds
+        # many heads inside words, each of which cost a look in Python)
+        self.spaced = AhoCorasick([" " + h for h in self.heads], matchkind=MatchKind.LeftmostLongest) \
+            if groups else None
 
     def find(self, text: str):
         if self.automaton is None or not text:
             return
         end, size = -1, len(text)
-        for i, s, e in _matches(self.automaton, text):
+        shift = text.isascii()   # a match of " head" at [s, e) of " " + text is the head at [s, e - 1) of text
+        found = _matches(self.spaced, " " + text.translate(_SPACES)) if shift else _matches(self.automaton, text)
+        for i, s, e in found:
+            e -= shift
             if s < end or (s and _ALNUM.match(text, s - 1)) or (e < size and _ALNUM.match(text, e)):
                 continue   # inside a word
             m = self.tails[i].match(text, s)

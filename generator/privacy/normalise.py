@@ -34,20 +34,42 @@ def _skeleton_of(run: str) -> str:
 
 
 class Normalised:
-    """`text` normalised; normalised character i came from original[origin[i]:ends[i]]."""
+    """`text` normalised; normalised character i came from original[origin[i]:ends[i]].
 
-    __slots__ = ("original", "text", "origin", "ends")
+    The map back (`origin`, `ends`) costs several times the normalising itself (two lists the length
+    of the text, built a piece at a time), and most texts have nothing to map back: it is made the
+    first time a span is asked for, by normalising `original` again with the map kept (`_tracked`),
+    which gives the same text."""
 
-    def __init__(self, original: str, text: str, origin: list | None, ends: list | None = None):
-        self.original, self.text, self.origin, self.ends = original, text, origin, ends
+    __slots__ = ("original", "text", "_origin", "_ends", "_pending")
+
+    def __init__(self, original: str, text: str, origin: list | None, ends: list | None = None,
+                 pending: bool = False):
+        self.original, self.text, self._origin, self._ends = original, text, origin, ends
+        self._pending = pending
+
+    def _maps(self) -> tuple:
+        if self._pending:
+            tracked = _tracked(self.original)
+            self._origin, self._ends, self._pending = tracked._origin, tracked._ends, False
+        return self._origin, self._ends
+
+    @property
+    def origin(self) -> list | None:
+        return self._maps()[0]
+
+    @property
+    def ends(self) -> list | None:
+        return self._maps()[1]
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original text's span that normalised text[start:end] came from."""
-        if self.origin is None:
+        origin, ends = self._maps()
+        if origin is None:
             return start, end
         if end <= start:
-            return self.origin[start], self.origin[start]
-        return self.origin[start], self.ends[end - 1]
+            return origin[start], origin[start]
+        return origin[start], ends[end - 1]
 
 
 def _substitute(text: str, maps, pattern: re.Pattern, replace):
@@ -99,9 +121,19 @@ def _utf8(raw: str) -> bool:
 
 
 def normalise(text: str, track: bool = True) -> Normalised:
-    """`track=False` skips the map back to the original (for a yes/no scan of large files)."""
+    """`track=False`: no map back to the original (for a yes/no scan of large files); otherwise the map
+    is made when a span is first asked for (`Normalised.span`)."""
     if not text:
         return Normalised(text or "", text or "", None)
+    plain = _tracked(text, False)
+    if not track:
+        return plain
+    # nothing that changes a character's place (only ASCII, no entity, escape or marker): no map needed
+    simple = text.isascii() and not any(c in text for c in "&%\\*~`")
+    return Normalised(text, plain.text, None, None, pending=not simple)
+
+
+def _tracked(text: str, track: bool = True) -> Normalised:
     s, maps = text, (None if track else False)
     if not s.isascii():   # each step below first asks (in C) whether its characters are there at all
         s, maps = _substitute(s, maps, ZERO_WIDTH, lambda m: "")

@@ -77,6 +77,8 @@ class Scanner:
                             self.owners[(kind, value)].append(cid)
         self.rank = rank
         self.tombstones = tombstone.load(self.root)
+        # `quiet` joins a record's texts: only while no channel value could itself span the joint
+        self.joinable = not any(JOINT in lit for lit in self.channels.literals)
         self.fingerprint = hashlib.sha256(repr((
             "scan", 1, self.names.fingerprint(), self.channels.fingerprint(), sorted(self.owners.items()),
             self.allowed.fingerprint(), sorted(self.ids), self.tombstones.salt.hex(), sorted(self.tombstones.hashes),
@@ -123,6 +125,32 @@ class Scanner:
                   if not self.allowed.allows(kind, value) for cid in self.owners[(kind, value)]]
         theirs.sort(key=lambda f: f[0])   # stable
         return [(s, e, "channel", cid) for _, s, e, cid in theirs]
+
+    def quiet(self, values) -> bool:
+        """True when none of the texts `values` can give a finding, as `text` reads them: then none need
+        be read on its own. A record holds a dozen short texts and a few have findings: the texts are
+        joined by JOINT and read once, without `@contact-id` mentions masked (which only takes finds
+        away). No finder crosses the joint: `<` ends every shape, URL and separator run of a name, and
+        the entity, percent and escape spellings `normalise` undoes; each text's own finds are
+        therefore found in the whole, where a find that spans texts can only add one. A text with `@`
+        is read on its own (its mentions are checked)."""
+        values = list(values)
+        if not self.joinable or any("@" in v for v in values):
+            return False
+        return not self.spans(JOINT.join(values), False)
+
+    def strings(self, data, path, skip):
+        """(path, text) of every string `walk(..., keys=False)` would read under `data`, in its order."""
+        if skip(path):
+            return
+        if isinstance(data, str):
+            yield path, data
+        elif isinstance(data, list):
+            for i, v in enumerate(data):
+                yield from self.strings(v, path + (i,), skip)
+        elif isinstance(data, dict):
+            for k, v in data.items():
+                yield from self.strings(v, path + (k,), skip)
 
     # -- reporting ---------------------------------------------------------------------------------
     def report(self, file: str, pos, kind: str, detail, where: str, attachment: bool = False,
@@ -228,6 +256,13 @@ class Scanner:
                 self.walk(source, v, path + (k,), where_of, skip, keys)
 
 
+JOINT = "\n<\n"   # between the texts `Scanner.quiet` reads at once
+
+
+def _never(path) -> bool:
+    return False
+
+
 def _where(path) -> str:
     shown = ".".join(str(p) for p in path if not isinstance(p, int)) or "the record"
     return f"`{shown}`"
@@ -303,18 +338,23 @@ def scanner(sources, checks: dict, memo: dict | None = None) -> Scanner:
                         attachment=True))
     for s in [*getattr(sources, "assessments", []), *getattr(sources, "iqa", [])]:
         if isinstance(s.data, dict):   # assessors' feedback and the learner's replies are published too
-            units.run(s.file, (s.digest, fp), lambda s=s: sc.walk(s, s.data, (), _where, keys=False,
-                                                                  skip=_record_reference))
+            units.run(s.file, (s.digest, fp), lambda s=s: sc.quiet(
+                v for _, v in sc.strings(s.data, (), _record_reference)) or sc.walk(
+                s, s.data, (), _where, keys=False, skip=_record_reference))
     sc.parts = False   # an awarding body's wording: "price" there is not Owen Price
     for s in sources.frameworks:
         if isinstance(s.data, dict):
-            units.run(s.file, (s.digest, fp), lambda s=s: sc.walk(s, s.data, (), _where, keys=False))
+            units.run(s.file, (s.digest, fp), lambda s=s: sc.quiet(
+                v for _, v in sc.strings(s.data, (), _never)) or sc.walk(s, s.data, (), _where, keys=False))
     units.close()
     return sc
 
 
 def _contact(sc: Scanner, s, consent: dict) -> None:
-    for path, value in fields.walk_published(s.data, consent.get("publish") is True):
+    texts = list(fields.walk_published(s.data, consent.get("publish") is True))
+    if sc.quiet(value for _, value in texts):
+        return
+    for path, value in texts:
         sc.text(s, path, value, _where(path))
 
 
@@ -325,7 +365,8 @@ def _entry(sc: Scanner, s, attached) -> None:
     for st, en, kind, detail in sc.spans(s.id, False):
         sc.report(s.file, (1, 1), kind, detail, "the entry's file name (its page address)")
     sc.parts = True
-    sc.walk(s, s.data, (), _where, keys=False, skip=_entry_skip)
+    if not sc.quiet(value for _, value in sc.strings(s.data, (), _entry_skip)):
+        sc.walk(s, s.data, (), _where, keys=False, skip=_entry_skip)
     sc.body(s, s.body or "", s.body_line, "the entry's text", mentions=True)
     for i, rel in attached:   # the file name is published (slugged): no mentions
         sc.text(s, ("attachments", i, "path"), rel, "the attachment's file name", mentions=False)

@@ -85,12 +85,14 @@ def outside_qualification_dates(model, settings):
     for e in model.entries:
         if e.date is None:
             continue
-        file, pos = e.at("date")
+        # a position is asked for only with a finding: the first one parses the file's YAML again
         if e.date > settings.as_of:
+            file, pos = e.at("date")
             yield finding("outside-qualification-dates", file, pos,
                           f"dated {e.date}, after the check date {settings.as_of}", subject=e.id,
                           hint="fix the date, or run with --as-of a later date")
         elif registered and e.date < registered and "prior-learning" not in e.evidence_types:
+            file, pos = e.at("date")
             yield finding("outside-qualification-dates", file, pos,
                           f"dated {e.date}, before registration on {registered}", subject=e.id)
     fw = model.qualification
