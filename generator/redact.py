@@ -20,6 +20,8 @@ import hashlib
 import re
 import unicodedata
 
+from ahocorasick_rs import AhoCorasick
+
 from .privacy.mentions import Mentions
 
 TITLES = ("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof")
@@ -158,13 +160,31 @@ class Redactor:
         self.lasts = {p: (i.pop() if len(i) == 1 else p[0] + ".") for p, i in lasts.items() if p not in keep}
         words = set(self.full) | {p.casefold() for p in self.firsts} | {p.casefold() for p in self.lasts}
         self._names = None
+        self._name_heads = None
         if words:
             # a name ends at anything but a letter or digit: `_` counts as a separator, as in file names.
             # The title before a surname is looked at only when one is found: scanning for it costs a third.
             self._names = re.compile(rf"(?<![^\W_])(?P<name>{trie_pattern(words)})(?![^\W_])", re.IGNORECASE)
+            self._name_heads = _ascii_heads(words)
         self.ids = dict(ids or {})
-        self._ids = re.compile(rf"(?<![\w-])(?:{trie_pattern(self.ids)})(?![\w-])") if self.ids else None
+        self.compile_ids()
         self.tokens = {fold(p) for c in hidden for p in _parts(c.name) if len(fold(p)) >= 3} - keep_folded
+
+    def compile_ids(self) -> None:
+        """The matcher of `ids` (again, after ids were added)."""
+        self._ids = re.compile(rf"(?<![\w-])(?:{trie_pattern(self.ids)})(?![\w-])") if self.ids else None
+        # a match of _ids is an id as written up to its first space (which the pattern reads as any run
+        # of separators): a text holding none of these is left alone
+        heads = {i.split(" ")[0] for i in self.ids}
+        self._id_words = AhoCorasick(sorted(heads)) if self.ids and "" not in heads else None
+
+    def _has_name(self, text: str) -> bool:
+        """Could `_names` match in `text`? Scanning a long text with it costs far more than this: an ASCII
+        text is asked whether, lowered, it holds the first part of a name where a word starts
+        (`_ascii_heads`). Any other text is given to the pattern."""
+        if self._name_heads is None or not text.isascii():
+            return True
+        return bool(self._name_heads) and self._name_heads.in_text(text)
 
     def _name(self, m: re.Match) -> str:
         name = m.group("name")
@@ -185,9 +205,9 @@ class Redactor:
         if self._secrets:
             text = self._secrets.sub(text)
         # ids first: a private id (zara-quill) would otherwise be taken for the name it spells
-        if self._ids is not None:
+        if self._ids is not None and (self._id_words is None or _finds(self._id_words, text)):
             text = self._ids.sub(lambda m: self.ids[m.group(0)], text)
-        if self._names is not None:
+        if self._names is not None and self._has_name(text):
             text = self._names.sub(self._name, text)
         return text
 
@@ -214,6 +234,64 @@ class Redactor:
         if isinstance(value, dict):
             return {k: self.deep(v) for k, v in value.items()}
         return value
+
+
+def _finds(automaton, text: str) -> bool:
+    try:
+        return bool(automaton.find_matches_as_indexes(text))
+    except UnicodeEncodeError:   # a lone surrogate cannot go to the automaton: let the pattern look
+        return True
+
+
+def _ascii_heads(words):
+    """What an ASCII text must hold for the IGNORECASE name pattern to match in it (`_Heads`), or None
+    when that cannot be said (then every text goes to the pattern). The pattern's match starts with a
+    name's first part (up to the first space, which it reads as any run of separators), each character
+    matching in any case: each is spelled as the one ASCII character, lowered, that the pattern lets
+    stand for it (`ı` is `i`: Python's re takes them as one letter in any case). A part with a character
+    no ASCII character stands for cannot match an ASCII text and is left out; one that stands for two
+    or more ASCII characters gives None."""
+    heads = set()
+    for w in words:
+        head, spelled = w.split(" ")[0], []
+        for ch in head:
+            same = _ascii_like(ch)
+            if len(same) > 1:
+                return None
+            spelled.append(same[0] if same else None)
+        if head and None not in spelled:
+            heads.add("".join(spelled))
+    return _Heads(heads) if heads else _NO_HEADS
+
+
+class _Heads:
+    """Whether a lowered ASCII text holds one of `heads` as a whole word: after a character that is not a
+    letter or digit (or the start), as the pattern's look-behind demands, and before one (or the end): a
+    name of one part ends there, and a longer name's first part is followed by a separator. The text's
+    other characters become spaces and each head is sought between spaces, or the few other characters
+    heads hold (an apostrophe), which are kept. In a text of short words, heads inside words ("tom" in
+    "customer", "ask" in "asked") are most of the substrings."""
+
+    def __init__(self, heads):
+        kept = sorted({c for h in heads for c in h if not c.isalnum()})
+        self.table = {c: " " for c in range(128) if not chr(c).isalnum() and chr(c) not in kept}
+        edges = [" ", *kept]
+        self.automaton = AhoCorasick(sorted({before + h + after for h in heads for before in edges for after in edges}))
+
+    def __bool__(self):
+        return True
+
+    def in_text(self, text: str) -> bool:
+        return bool(self.automaton.find_matches_as_indexes(" " + text.lower().translate(self.table) + " "))
+
+
+_NO_HEADS: tuple = ()   # no name can match an ASCII text
+
+
+def _ascii_like(ch: str) -> list:
+    """The ASCII characters, lowered, that `ch` matches in an IGNORECASE pattern."""
+    pattern = re.compile(re.escape(ch), re.IGNORECASE)
+    return sorted({chr(a).lower() for a in range(128) if pattern.fullmatch(chr(a))})
 
 
 def _redacted_entry(e, r) -> tuple:
@@ -260,7 +338,7 @@ def redact_model(model, people, secrets=(), memo: dict | None = None) -> Redacto
         if slug != e.id:
             r.ids[e.id] = slug
     if r.ids:
-        r._ids = re.compile(rf"(?<![\w-])(?:{trie_pattern(r.ids)})(?![\w-])")
+        r.compile_ids()
 
     memo = _entry_memo(memo, r)
     for e in model.entries:
