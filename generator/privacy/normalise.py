@@ -15,7 +15,8 @@ from urllib.parse import unquote
 
 ZERO_WIDTH = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-_PERCENT = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+# the same runs as (?:%XX)+, written to start with its literal '%' so the engine can skip to each '%'
+_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}(?:%[0-9A-Fa-f]{2})*")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")          # a Markdown backslash escape of ASCII punctuation
 _EMPHASIS = re.compile(r"[*~`]+")                      # emphasis, strike-through and code markers
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
@@ -102,6 +103,13 @@ def _substitute(text: str, maps, pattern: re.Pattern, replace):
     return "".join(pieces), (starts, ends)
 
 
+def _drop(text: str, maps, pattern: re.Pattern):
+    """Remove every match of `pattern`; without a map, by the engine's own substitution (no call per match)."""
+    if maps is False:
+        return pattern.sub("", text), False
+    return _substitute(text, maps, pattern, lambda m: "")
+
+
 def _entity(m):
     return html.unescape(m.group(0))
 
@@ -136,7 +144,7 @@ def normalise(text: str, track: bool = True) -> Normalised:
 def _tracked(text: str, track: bool = True) -> Normalised:
     s, maps = text, (None if track else False)
     if not s.isascii():   # each step below first asks (in C) whether its characters are there at all
-        s, maps = _substitute(s, maps, ZERO_WIDTH, lambda m: "")
+        s, maps = _drop(s, maps, ZERO_WIDTH)
     for _ in range(2):   # `&amp;#64;` and `%2540` are encoded twice
         if "&" in s:
             s, maps = _substitute(s, maps, _ENTITY, _entity)
@@ -145,9 +153,12 @@ def _tracked(text: str, track: bool = True) -> Normalised:
     if "\\" in s:
         s, maps = _substitute(s, maps, _ESCAPE, lambda m: m.group(1))
     if "*" in s or "~" in s or "`" in s:
-        s, maps = _substitute(s, maps, _EMPHASIS, lambda m: "")
+        if maps is False:   # dropping every marker character is dropping every run of them
+            s = s.replace("*", "").replace("~", "").replace("`", "")
+        else:
+            s, maps = _substitute(s, maps, _EMPHASIS, lambda m: "")
     if not s.isascii():
-        s, maps = _substitute(s, maps, ZERO_WIDTH, lambda m: "")   # decoded from an entity
+        s, maps = _drop(s, maps, ZERO_WIDTH)   # decoded from an entity
         # fold what is not ASCII; a combining mark alone folds to nothing, leaving its base letter
         s, maps = _substitute(s, maps, _NON_ASCII, lambda m: _skeleton_of(m.group(0)))
     low = s.lower()
