@@ -24,7 +24,7 @@ from .validate import validate
 from .outdir import check_output
 from .privacy.outputs import OutputGuard
 from .privacy.scan import scan as personal_data
-from .write import PublishRefused, publish
+from .write import Placed, PublishRefused, Staging, publish
 
 
 @dataclass
@@ -140,20 +140,36 @@ def publish_checked(result: Result, source: Path, out: Path, as_of: dt.date, cac
     if cache is not None:
         guard.trust(cache.manifest(out), cache.scanned.get(str(Path(out).resolve())))
     inspect = clock.hook("output scan", guard.inspector(inspect))
+    # each page is written into the new tree and scanned where it is rendered (a forked worker);
+    # only its Placed record comes back, and a page the scan passed is not read again by `inspect`
+    staging = Staging()
+
+    def sink(rel: str, data: bytes) -> Placed:
+        placed = staging.put(rel, data)
+        return placed._replace(scanned=guard.screen(rel, data, placed))
+
+    def vouched(pairs):
+        for rel, placed in pairs:
+            if isinstance(placed, Placed) and placed.scanned:
+                guard.vouch(rel, placed)
+            yield rel, placed
     try:
         if cache is None:
             with clock.stage("render"):
-                files = render_site(result.model, result.diagnostics, result.analysis, as_of, result.redactor)
-            publish(clock.pages("render", files), site_copies(result.model, result.redactor), Path(out), Path(source), inspect=inspect)
+                files = render_site(result.model, result.diagnostics, result.analysis, as_of, result.redactor,
+                                    sink=sink)
+            publish(vouched(clock.pages("render", files)), site_copies(result.model, result.redactor), Path(out),
+                    Path(source), inspect=inspect, staging=staging)
         else:
             if pages is None:
                 pages = cache.pages(result.model, result.diagnostics, as_of, out, theme_dirs(result.model),
                                     result.redactor)
             with clock.stage("render"):
                 files = render_site(result.model, result.diagnostics, result.analysis, as_of, result.redactor,
-                                    cache=pages, bodies=cache.bodies)
-            manifest = publish(clock.pages("render", files), site_copies(result.model, result.redactor), Path(out), Path(source),
-                               previous=pages.previous, keys=pages.keys, inspect=inspect)
+                                    cache=pages, bodies=cache.bodies, sink=sink)
+            manifest = publish(vouched(clock.pages("render", files)), site_copies(result.model, result.redactor),
+                               Path(out), Path(source), previous=pages.previous, keys=pages.keys, inspect=inspect,
+                               staging=staging)
             cache.keep_bodies(result.model)
             cache.published(out, manifest, guard.fingerprint)
             cache.save()

@@ -12,7 +12,7 @@ import os
 import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from .failures import reading, writing
 from .outdir import MARKER, UnsafeOutput, check_output, marker_text, tree  # noqa: F401  (part of this interface)
@@ -51,9 +51,67 @@ def intact(path: Path, rec: OutputRecord) -> bool:
         return False
 
 
+class Placed(NamedTuple):
+    """A file `Staging.put` placed in the new tree (possibly in a render worker: only this crosses back)."""
+
+    sha256: str
+    size: int
+    mtime_ns: int
+    inode: int
+    wrote: bool          # new bytes written (False: hard-linked unchanged from the published site)
+    scanned: bool = False   # the output scan read these very bytes and found nothing (pipeline sets it)
+
+    def stat(self) -> tuple:
+        return (self.size, self.mtime_ns, self.inode)
+
+
+class Staging:
+    """The folder `publish` assembles the new site in. `put` places one file's bytes there; it runs in
+    the forked render workers as each page is made (pipeline.publish_checked), so a page goes straight
+    to disk and only its `Placed` record crosses back: no process holds the rendered site. The folder
+    is made by `publish` before the first page is asked for, hence before the workers are forked."""
+
+    def __init__(self):
+        self.out = self.folder = None   # set by `publish`, with the last publish's manifest
+        self.previous: dict = {}
+        self._made: set = set()
+
+    def put(self, rel: str, data: bytes | None) -> Placed:
+        """Write `data` at `rel` — or hard-link the published file when its bytes are the same (or
+        `data` is None: "unchanged, keep it"), so only changed files get new bytes and mtimes."""
+        if self.folder is None:
+            raise RuntimeError("Staging.put before publish made the folder")
+        rec = self.previous.get(rel)
+        if data is None:
+            if not rec or not intact(self.out / rel, rec):
+                raise ValueError(f"{rel}: asked to keep a published file that is not there")
+            sha = rec.sha256
+        else:
+            sha = hashlib.sha256(data).hexdigest()
+            if rec and rec.sha256 == sha and intact(self.out / rel, rec):
+                data = None
+        target = self.folder / rel
+        if target.parent not in self._made:
+            target.parent.mkdir(parents=True, exist_ok=True)   # exist_ok: the other worker may make it too
+            self._made.add(target.parent)
+        if data is None:
+            try:
+                os.link(self.out / rel, target)
+            except OSError:   # a file system without hard links
+                shutil.copy2(self.out / rel, target)
+        else:
+            with open(target, "wb") as f:
+                f.write(data)
+                f.flush()   # the status below must be the written file's
+                st = os.fstat(f.fileno())
+            return Placed(sha, st.st_size, st.st_mtime_ns, st.st_ino, True)
+        st = os.stat(target)
+        return Placed(sha, st.st_size, st.st_mtime_ns, st.st_ino, False)
+
+
 def publish(files, copies: dict[str, Path], out: Path, source: Path,
             previous: dict | None = None, keys: dict | None = None,
-            inspect: Callable[[Path], list] | None = None) -> dict:
+            inspect: Callable[[Path], list] | None = None, staging: Staging | None = None) -> dict:
     """Make `out` hold exactly `files` (site path -> bytes, as a mapping or an iterable of pairs,
     consumed lazily so a large site is never held in memory) and `copies` (site path -> file to copy),
     plus the marker file that lets the next publish replace it.
@@ -62,7 +120,9 @@ def publish(files, copies: dict[str, Path], out: Path, source: Path,
     `keys` are the render cache's page keys to remember. A file whose bytes are unchanged — or whose
     value is None, meaning "unchanged, keep it" — is hard-linked from the current site rather than
     rewritten, so only changed files get new bytes and mtimes. The new tree is assembled aside and
-    swapped in whole; when nothing at all changed, the published site is not touched.
+    swapped in whole; when nothing at all changed, the published site is not touched. With a `staging`
+    (a `Staging` it fills in before asking for the first file), a value may also be the `Placed`
+    record of a file another process already put there.
 
     `inspect` is the last look before the swap: called with the finished folder, it returns the
     problems (diagnostics) that forbid publishing it — the privacy engineer's scan of every output
@@ -73,41 +133,22 @@ def publish(files, copies: dict[str, Path], out: Path, source: Path,
     previous = previous or {}
     keys = {} if keys is None else keys   # filled while `files` is consumed: keep the same dict
     pairs = files.items() if isinstance(files, dict) else files
+    staging = staging or Staging()
+    staging.out, staging.previous = out, previous
     try:
         recover(out)          # a swap a crash cut short, and folders killed builds left behind
         out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = new_folder(out)
+        tmp = staging.folder = new_folder(out)
     except OSError as exc:
         raise writing(exc, out, "the site", "nothing was changed") from None
     manifest: dict[str, OutputRecord] = {}
     changed = False
-    made: set = set()
 
-    def place(rel: str, data: bytes | None) -> None:
+    def place(rel: str, data) -> None:
         nonlocal changed
-        rec = previous.get(rel)
-        if data is None:
-            if not rec or not intact(out / rel, rec):
-                raise ValueError(f"{rel}: asked to keep a published file that is not there")
-            sha = rec.sha256
-        else:
-            sha = hashlib.sha256(data).hexdigest()
-            if rec and rec.sha256 == sha and intact(out / rel, rec):
-                data = None
-        target = tmp / rel
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        if data is None:
-            try:
-                os.link(out / rel, target)
-            except OSError:   # a file system without hard links
-                shutil.copy2(out / rel, target)
-        else:
-            target.write_bytes(data)
-            changed = True
-        st = os.stat(target)
-        manifest[rel] = OutputRecord(keys.get(rel, ""), sha, st.st_size, st.st_mtime_ns, st.st_ino)
+        placed = data if isinstance(data, Placed) else staging.put(rel, data)
+        changed = changed or placed.wrote
+        manifest[rel] = OutputRecord(keys.get(rel, ""), placed.sha256, placed.size, placed.mtime_ns, placed.inode)
 
     try:
         for rel, data in pairs:

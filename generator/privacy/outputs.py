@@ -51,7 +51,7 @@ class OutputGuard:
         self.fingerprint = hashlib.sha256(repr(("outputs", 1, self.names.fingerprint(), self.channels.fingerprint(),
                                                 sorted(TEXT_SUFFIXES))).encode()).hexdigest()
         self.trusted: dict = {}   # site path -> (size, mtime_ns, inode) of a file scanned under this fingerprint
-        self.scanned = 0          # files read and scanned by the last `folder`
+        self.scanned = 0          # files scanned for this publish: as they were made (`screen`) or by `folder`
 
     def check(self, rel: str, data: bytes | None) -> None:
         self._text(rel, rel, "its file name")
@@ -76,11 +76,28 @@ class OutputGuard:
             self.trusted = {rel: rec.stat() for rel, rec in manifest.items()}
         return self
 
+    def screen(self, rel: str, data: bytes, placed) -> bool:
+        """Scan a page as it is made (in a render worker), once `placed` (write.Placed) holds `data` in
+        the new tree: True when these bytes pass. The parent then `vouch`es for the placed file, and
+        `folder` skips it while its status is still the one it had when written. A find is not raised
+        here: the file stays unvouched, and `folder` reports it in the order a whole scan would."""
+        if self.trusted.get(rel) == placed.stat():
+            return False   # the last publish's file, linked unchanged: `folder` already trusts it
+        try:
+            self.check(rel, data)
+        except PersonalDataInOutput:
+            return False
+        return True
+
+    def vouch(self, rel: str, placed) -> None:
+        """`rel` is a file `screen` passed: trust it as placed (its size, mtime and inode)."""
+        self.trusted[rel] = placed.stat()
+        self.scanned += 1
+
     def folder(self, root: Path) -> list:
         """Diagnostics for the first file under `root` (the finished site) that holds personal data."""
         from ..registry import finding
         root = Path(root)
-        self.scanned = 0
         try:
             for path in sorted(p for p in root.rglob("*") if p.is_file()):
                 rel = path.relative_to(root).as_posix()

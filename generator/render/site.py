@@ -62,12 +62,15 @@ def template_context(model, site, analysis, as_of) -> dict:
             "language": (model.site or {}).get("language") or "en"}
 
 
-def render_site(model, findings, analysis, as_of, redactor=None, cache=None, bodies=None):
+def render_site(model, findings, analysis, as_of, redactor=None, cache=None, bodies=None, sink=None):
     """Yield (site path, bytes) for every page, in a stable order, rendering lazily so a large site is
     never held in memory whole. With a `cache` (generator.cache.PageCache), a page whose published
     copy is still right is not rendered: its bytes are None, and write.publish keeps the published
     file. `bodies` (Markdown source digest -> HTML) saves re-rendering unchanged entry bodies.
-    `analysis` holds every fact the pages display; `redactor` (kept from templates) makes the findings public."""
+    `analysis` holds every fact the pages display; `redactor` (kept from templates) makes the findings public.
+    With a `sink` ((site path, bytes) -> record), each page is handed to it where it was rendered (in
+    the worker) and its record is yielded instead of its bytes: pipeline.publish_checked writes and
+    scans pages there, so they never cross to the parent process."""
     from .data import SiteData
 
     env = environment(theme_dirs(model))
@@ -85,7 +88,14 @@ def render_site(model, findings, analysis, as_of, redactor=None, cache=None, bod
     # ones: start them first, one to a worker; the output does not depend on the order
     todo.sort(key=lambda page: page.deps is not None)
     alone = sum(1 for page in todo if page.deps is None)
-    results = map_ordered(lambda page: _counted(env, page, common, site, frame, cache), todo, alone)
+    if sink is None:
+        def make(page):
+            return _counted(env, page, common, site, frame, cache)
+    else:
+        def make(page):
+            data, read_bodies = _counted(env, page, common, site, frame, cache)
+            return sink(page.path, data), read_bodies
+    results = map_ordered(make, todo, alone)
     for page, (data, read_bodies) in zip(todo, results):
         RENDERED[page.path] += 1
         if cache is not None:
