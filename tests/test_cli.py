@@ -178,3 +178,26 @@ def test_source_that_is_a_file_or_an_empty_folder(tmp_path, make):
     assert r.returncode == (2 if make == "file" else 1)
     assert f"source folder '{source}' is a file, not a folder" in r.stderr if make == "file" else \
         "no portfolio.yaml in the source folder" in r.stdout
+
+
+def test_stage_times_account_for_the_whole_build_and_its_output_still_arrives(tmp_path):
+    """PORTFOLIO_STAGE_TIMES: the stages (imports and report included) add up to the process's own total,
+    so no second is outside them; the process ends without tearing its heap down, its output flushed."""
+    write_portfolio(tmp_path)
+    r = subprocess.run([sys.executable, "-m", "generator", "build", "--source", str(tmp_path), *AS_OF],
+                       capture_output=True, text=True,
+                       env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+                            "PORTFOLIO_STAGE_TIMES": "1"})
+    assert r.returncode == 0, r.stderr
+    assert "criteria evidenced" in r.stdout + r.stderr
+    assert r.stderr.splitlines()[-1].startswith("portfolio: site written to")
+    stages = {}
+    for line in r.stderr.splitlines():
+        if line.startswith("portfolio: stage "):
+            name, _, seconds = line[len("portfolio: stage "):].partition(": ")
+            stages[name] = float(seconds.split()[0])
+    assert list(stages)[:2] == ["start", "load"] and list(stages)[-2:] == ["report", "total"]
+    assert {"render", "output scan", "write"} <= set(stages)
+    named = sum(seconds for name, seconds in stages.items() if name != "total")
+    assert named <= stages["total"] + 0.01
+    assert stages["total"] - named < max(0.25, 0.1 * stages["total"])   # only a few statements between stages
