@@ -2,6 +2,7 @@
 
     python benchmarks/stages.py markdown PORTFOLIO...   # every entry body, markdown-it-pyrs vs markdown-it-py
     python benchmarks/stages.py load PORTFOLIO...       # load alone, then the whole check (no cache)
+    python benchmarks/stages.py build PORTFOLIO...      # a cold build on one core: CPU of each part
 
 Times are CPU seconds of this process (time.process_time, best of --repeat runs), which a machine busy
 with other work disturbs far less than wall time; load runs on one core here (no forked workers).
@@ -47,14 +48,54 @@ def bench_load(root: Path, repeat: int) -> None:
     print(f"{root}: load {loaded:.3f} s, check (no cache) {checked:.3f} s CPU")
 
 
+def bench_build(root: Path, repeat: int) -> None:
+    """A cold build (no cache) in this process, serially, with the CPU time of each part of publishing."""
+    import collections
+    import shutil
+    import tempfile
+
+    from generator import write
+    from generator.privacy import outputs
+    from generator.render import parallel, site
+
+    load_stage.PARALLEL_MIN = 10 ** 9
+    parallel.workers = lambda: 1
+    spent = collections.Counter()
+
+    def timed(owner, name, label):
+        real = getattr(owner, name)
+
+        def wrapper(*args, **kwargs):
+            started = time.process_time()
+            try:
+                return real(*args, **kwargs)
+            finally:
+                spent[label] += time.process_time() - started
+        setattr(owner, name, wrapper)
+    timed(site, "render_page", "rendering pages")
+    timed(write.Staging, "put", "writing them (Staging.put)")
+    timed(outputs.OutputGuard, "screen", "scanning them (OutputGuard.screen)")
+    timed(outputs.OutputGuard, "folder", "the last look (OutputGuard.folder)")
+    out = Path(tempfile.mkdtemp()) / "site"
+    started = time.process_time()
+    result = pipeline.build(root, out, dt.date(2026, 1, 1))
+    whole = time.process_time() - started
+    shutil.rmtree(out.parent, ignore_errors=True)
+    print(f"{root}: cold build {whole:.2f} s CPU, serial; published: {result.published}")
+    for name in ("load", "validate", "model", "scan", "analyse"):
+        print(f"  {name}: {result.stages.get(name, 0):.2f} s (wall)")
+    for label, seconds in spent.items():
+        print(f"  {label}: {seconds:.2f} s CPU")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("what", choices=("markdown", "load"))
+    ap.add_argument("what", choices=("markdown", "load", "build"))
     ap.add_argument("portfolios", nargs="+", type=Path)
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
     for root in args.portfolios:
-        (bench_markdown if args.what == "markdown" else bench_load)(root, args.repeat)
+        {"markdown": bench_markdown, "load": bench_load, "build": bench_build}[args.what](root, args.repeat)
 
 
 if __name__ == "__main__":
