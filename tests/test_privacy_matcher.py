@@ -251,3 +251,27 @@ def test_the_untracked_normalisation_of_the_output_scan_reads_text_as_the_tracke
     from generator.privacy.normalise import _tracked
     text = "".join(pieces)
     assert normalise(text, track=False).text == _tracked(text, True).text
+    assert normalise(text, track=False).text == normalise(text, track=True).text
+
+
+RAW = [b"\xe2\x82", b"\xc3", b"\xff", b"\x80", b"\xf0\x9f\x98", b" ", b"\n", b"\t", b"\r\n", b"\\", b"&", b"#", b";",
+       b"%", b"4", b"0", b"a"]
+
+
+@SETTINGS
+@given(pieces=st.lists(st.one_of(st.sampled_from(ENCODED).map(lambda s: s.encode("utf-8")), st.sampled_from(RAW),
+                                 st.sampled_from(WORDS).map(lambda s: s.encode("utf-8")), st.binary(max_size=3)),
+                       max_size=40),
+       block=st.integers(min_value=0, max_value=12))
+def test_a_large_file_normalised_a_block_at_a_time_reads_as_the_whole_text(pieces, block):
+    # the output scan normalises a large file in blocks cut before a space or a line break (to bound its
+    # memory): the text must be the whole file's, whatever the cut and however broken the bytes
+    from generator.privacy import outputs
+    data = b"".join(pieces)
+    whole = normalise(data.decode("utf-8", errors="replace"), track=False).text
+    saved = outputs.BLOCK
+    outputs.BLOCK = block
+    try:
+        assert outputs.normalised_text(data) == whole
+    finally:
+        outputs.BLOCK = saved

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from pathlib import Path
 
 from .detect import Known, Names
@@ -23,6 +24,33 @@ from .normalise import normalise
 
 TEXT_SUFFIXES = {".html", ".htm", ".json", ".js", ".csv", ".svg", ".txt", ".md", ".xml", ".css", ".tsv",
                  ".yaml", ".yml", ".ics", ".vcf", ".rtf", ".log", ".matrix", ""}
+
+
+BLOCK = 1 << 18   # bytes of a large file normalised at a time (normalised_text)
+_GAP = re.compile(rb"[ \t\n\r\f\v]")
+
+
+def normalised_text(data: bytes) -> str:
+    """`normalise(data.decode("utf-8", errors="replace"), track=False).text`, a block at a time, so a
+    large page never has several full-size copies of itself alive at once (a 5 MB page took 80 MB).
+
+    Blocks are cut just before an ASCII space or line break, and their normalised texts joined: the
+    same text, because nothing reaches across such a cut. Decoding: an ASCII byte is never part of a
+    UTF-8 sequence, valid or not. `normalise`: the character after the cut is no part of any pattern
+    it substitutes — not of an entity, a percent run or a backslash escape (which take letters,
+    digits, '#', ';', '%' or punctuation after their first character, even on a second decoding pass
+    over what the block before decoded to), nor of a run of non-ASCII characters — and the rest
+    (deleting characters, folding case) goes character by character. tests/test_privacy_matcher.py
+    checks this against the whole text. The matchers then read the whole normalised text."""
+    if len(data) <= BLOCK:
+        return normalise(data.decode("utf-8", errors="replace"), track=False).text
+    pieces, start = [], 0
+    while start < len(data):
+        gap = _GAP.search(data, start + max(BLOCK, 1))   # every block holds at least one byte
+        cut = gap.start() if gap else len(data)
+        pieces.append(normalise(data[start:cut].decode("utf-8", errors="replace"), track=False).text)
+        start = cut
+    return "".join(pieces)
 
 
 class PersonalDataInOutput(Exception):
@@ -60,10 +88,12 @@ class OutputGuard:
             if data is not None and self.channels:
                 self._text(rel, data.decode("latin-1"), "its bytes")
             return
-        self._text(rel, data.decode("utf-8", errors="replace"), "its text")
+        self._seek(rel, normalised_text(data), "its text")
 
     def _text(self, rel: str, text: str, where: str) -> None:
-        t = normalise(text, track=False).text
+        self._seek(rel, normalise(text, track=False).text, where)
+
+    def _seek(self, rel: str, t: str, where: str) -> None:
         if self.channels and self.channels.find(t):
             raise PersonalDataInOutput(rel, f"{where} holds a contact's channel value")
         if self.names.find(t, parts=False):
