@@ -171,13 +171,25 @@ def publish(files, copies: dict[str, Path], out: Path, source: Path,
         os.chmod(tmp, 0o755)
         swap(tmp, out)
     except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
+        _abandon(pairs, tmp)
         raise writing(exc, out, "the site", "the previous site is untouched") from None
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        _abandon(pairs, tmp)
         raise
     # a hard-linked file keeps its inode through the swap; a copied one was written in `tmp`
     return {rel: OutputRecord(rec.key, rec.sha256, *_stat(out / rel)) for rel, rec in manifest.items()}
+
+
+def _abandon(pairs, tmp: Path) -> None:
+    """A publish that cannot finish: stop whatever still makes files (closing the page iterator ends the
+    render workers, which write into `tmp`), then remove the folder."""
+    close = getattr(pairs, "close", None)
+    if close is not None:
+        try:
+            close()
+        except Exception:   # the failure being reported matters more than one in closing
+            pass
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _stat(path: Path) -> tuple:

@@ -71,3 +71,21 @@ def test_parallel_and_serial_builds_publish_the_same_bytes_and_scan_every_file_o
         trees[mode] = _tree(out)
         assert guards[-1].scanned == len(trees[mode])   # pages in the workers, the rest by the last look
     assert trees["serial"] == trees["parallel"]
+
+
+def test_a_page_that_fails_in_a_worker_leaves_the_previous_site_and_no_half_made_folder(tmp_path, mode):
+    from generator.failures import Failure
+    src = site_fixture_without_leaks(tmp_path / "portfolio")
+    out = tmp_path / "site"
+    assert pipeline.build(src, out, AS_OF).published
+    before = _tree(out)
+    theme = src / "themes" / "default" / "templates"
+    theme.mkdir(parents=True)
+    (theme / "entry.html").write_text(
+        '{% include "!default/entry.html" %}'
+        '{% if page.path == "' + LEAKY + '" %}{{ no_such_thing.at_all }}{% endif %}\n', "utf-8")
+    with pytest.raises(Failure) as failed:
+        pipeline.build(src, out, AS_OF)
+    assert "entry.html" in failed.value.render()
+    assert _tree(out) == before                                   # the previous site stays whole
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site")]   # the workers' folder is gone
