@@ -100,13 +100,9 @@ class Staging:
             except OSError:   # a file system without hard links
                 shutil.copy2(self.out / rel, target)
         else:
-            with open(target, "wb") as f:
-                f.write(data)
-                f.flush()   # the status below must be the written file's
-                st = os.fstat(f.fileno())
-            return Placed(sha, st.st_size, st.st_mtime_ns, st.st_ino, True)
+            target.write_bytes(data)
         st = os.stat(target)
-        return Placed(sha, st.st_size, st.st_mtime_ns, st.st_ino, False)
+        return Placed(sha, st.st_size, st.st_mtime_ns, st.st_ino, data is not None)
 
 
 def publish(files, copies: dict[str, Path], out: Path, source: Path,
