@@ -251,7 +251,6 @@ def test_the_untracked_normalisation_of_the_output_scan_reads_text_as_the_tracke
     from generator.privacy.normalise import _tracked
     text = "".join(pieces)
     assert normalise(text, track=False).text == _tracked(text, True).text
-    assert normalise(text, track=False).text == normalise(text, track=True).text
 
 
 RAW = [b"\xe2\x82", b"\xc3", b"\xff", b"\x80", b"\xf0\x9f\x98", b" ", b"\n", b"\t", b"\r\n", b"\\", b"&", b"#", b";",
