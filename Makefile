@@ -83,7 +83,7 @@ lock-upgrade:
 sync-example:
 	rm -rf tests/fixtures/example
 	mkdir -p tests/fixtures/example
-	for f in portfolio.yaml contacts entries evidence assessments iqa; do \
+	for f in portfolio.yaml contacts entries evidence assessments iqa evidence-refs.yaml; do \
 	  if [ -e "$$f" ]; then cp -R "$$f" tests/fixtures/example/; fi; done
 
 serve: $(VENV)/.installed

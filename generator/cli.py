@@ -65,8 +65,8 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="validate the records and report every gap")
     _common(p)
     p.add_argument("--fix", action="store_true",
-                   help="rewrite each name of a contact who has not consented as their @contact-id mention "
-                        "(writes into the record files; prints the diff)")
+                   help="pin missing evidence references (ref: E012) and rewrite each name of a contact who has "
+                        "not consented as their @contact-id mention (writes into the record files; prints the diff)")
     p = sub.add_parser("build", help="check, then render the site (refuses while errors stand)")
     _common(p)
     p.add_argument("--out", type=Path, default=None, help="output folder (default: SOURCE/site)")
@@ -267,8 +267,12 @@ def _run(args) -> int:
         if args.command == "check":
             result = pipeline.check(args.source, as_of, cache)
             if args.fix and result.model is not None:
+                from . import evidence_refs
                 from .privacy.fix import fix
-                if fix(args.source, result.sources, result.model.checks, sys.stdout):
+                changed = evidence_refs.fix(args.source, result.model, sys.stdout)
+                if changed:
+                    result = pipeline.check(args.source, as_of, cache)
+                if fix(args.source, result.sources, result.model.checks, sys.stdout) or changed:
                     result = pipeline.check(args.source, as_of, cache)
             if cache is not None:
                 cache.save()
@@ -345,12 +349,15 @@ def _init(args) -> int:
 
 
 def _new(args) -> int:
-    from .new import Exists, create
+    from .new import BadLedger, Exists, create
     try:
         path = create(args.source, args.kind, args.title, args.date)
     except Exists as exc:   # a usage error like any other: the command asked for a name that is taken
         print(f"portfolio: error: {exc}", file=sys.stderr)
         return 2
+    except BadLedger as exc:
+        print(f"portfolio: error: {exc}", file=sys.stderr)
+        return 1
     print(path)
     return 0
 

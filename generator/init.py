@@ -21,7 +21,7 @@ import yaml
 
 from .new import _schema_ref
 
-RECORDS = ("portfolio.yaml", "entries", "contacts", "evidence", "assessments", "iqa")   # the example learner's
+RECORDS = ("portfolio.yaml", "entries", "contacts", "evidence", "assessments", "iqa", "evidence-refs.yaml")   # the example learner's
 DEFAULT_FRAMEWORK = "proqual-l4-nvq-diploma-management"
 SHIPPED_CRITERIA = Path(__file__).resolve().parents[1] / "criteria"   # the repository's (a checkout or fork)
 

@@ -177,7 +177,7 @@ def _name_contacts(model: Portfolio, names: dict) -> None:
 def _entries(model: Portfolio, sources):
     for s in sources:
         d, o = s.data, Origin.of(s)
-        e = Entry(o, (), id=s.id, title=d["title"], date=date(d["date"]), kind=d["kind"],
+        e = Entry(o, (), id=s.id, ref=d.get("ref") or "", title=d["title"], date=date(d["date"]), kind=d["kind"],
                   methods=list(d.get("methods") or []), discussion=list(d.get("discussion") or []),
                   reflection=d.get("reflection"), body=s.body, body_line=s.body_line)
         et = d.get("evidence_type")
@@ -202,6 +202,7 @@ def _entries(model: Portfolio, sources):
                 e.witness_verified = {"by": v["by"], "how": v["how"], "date": date(v["date"])}
         model.entries.append(e)
     model.entries.sort(key=lambda e: (e.date or dt.date.min, e.id))
+    _evidence_refs(model, sources)
     for e in model.entries:
         for c in e.contacts:
             c.entries.append(e)
@@ -211,3 +212,14 @@ def _entries(model: Portfolio, sources):
             g.entries.append(e)
         for c in e.criteria:
             c.evidence.append(e)
+
+
+def _evidence_refs(model: Portfolio, sources) -> None:
+    """Entries without a pinned reference get the one `check --fix` would pin (evidence_refs.py), so every
+    entry is named the same way everywhere; the ledger is read here, once."""
+    from . import evidence_refs
+    model.ref_ledger = evidence_refs.read_ledger(model.root)
+    unpinned = [e for e in model.entries if not e.ref]
+    given = evidence_refs.assign([e.ref for e in model.entries if e.ref], unpinned, model.ref_ledger.last)
+    for e in unpinned:
+        e.ref, e.ref_pinned = given[e], False

@@ -14,10 +14,12 @@ import re
 import unicodedata
 from pathlib import Path
 
+from . import evidence_refs
 from .validate import schema
 
 # field -> (YAML value written when the field is active, or None to write it commented out; example when commented)
 ENTRY_FIELDS = {
+    "ref": ("{ref}", None),
     "title": ("{title}", None),
     "date": ("{date}", None),
     "kind": ("meeting", None),
@@ -58,6 +60,10 @@ class Exists(FileExistsError):
     pass
 
 
+class BadLedger(ValueError):
+    pass
+
+
 def slug(text: str) -> str:
     """'Café catch-up with Priya!' -> 'cafe-catch-up-with-priya'."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
@@ -79,7 +85,7 @@ def _yaml_str(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def render(kind: str, title: str, day: dt.date, schema_ref: str) -> str:
+def render(kind: str, title: str, day: dt.date, schema_ref: str, ref: str = "") -> str:
     _, _, fields = KINDS[kind]
     props = schema(kind)["properties"]
     required = set(schema(kind).get("required", []))
@@ -95,7 +101,7 @@ def render(kind: str, title: str, day: dt.date, schema_ref: str) -> str:
             comment += " Required."
         lines.append(f"# {comment}")
         if active is not None:
-            value = active.format(title=_yaml_str(title), date=day.isoformat())
+            value = active.format(title=_yaml_str(title), date=day.isoformat(), ref=ref)
             lines.append(f"{name}: {value}")
         else:
             lines.append(f"# {name}: {example.format(date=day.isoformat())}")
@@ -114,10 +120,20 @@ def create(source: Path, kind: str, title: str, day: dt.date | None = None) -> P
     name = (f"{day.isoformat()}-{slug(title)}" if kind == "entry" else slug(title)) + suffix
     target = Path(source) / folder / name
     target.parent.mkdir(parents=True, exist_ok=True)
-    text = render(kind, title, day, _schema_ref(Path(source), target, kind))
+    ref = 0
+    if kind == "entry":
+        # the next evidence reference, never one issued before (evidence_refs.py); recorded as issued only
+        # once the file is written
+        ledger = evidence_refs.read_ledger(source)
+        if ledger.problem:
+            raise BadLedger(f"{ledger.problem}: restore it from version control (a reference could be reused)")
+        ref = max([ledger.last] + evidence_refs.scan_folder(source)) + 1
+    text = render(kind, title, day, _schema_ref(Path(source), target, kind), evidence_refs.fmt(ref) if ref else "")
     try:
         with open(target, "x", encoding="utf-8") as f:   # "x": never overwrite, even in a race
             f.write(text)
     except FileExistsError:
         raise Exists(f"{target} already exists: choose another title, or edit that file") from None
+    if ref:
+        evidence_refs.write_ledger(source, ref)
     return target

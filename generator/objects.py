@@ -277,6 +277,8 @@ class Entry(Located):
     body: str = _CountedBody()     # the Markdown text (redacted); reads are counted (BodyReads)
     body_line: int = 1
     slug: str = ""                 # the public id used in the site: id with hidden names cut (redact.py)
+    ref: str = ""                  # the evidence reference, E001 ... (generator/evidence_refs.py)
+    ref_pinned: bool = True        # False: not yet in the front matter; `ref` is the one check --fix would pin
 
     PRIVATE = Located.PRIVATE | {"id", "cited"}
 
@@ -300,6 +302,7 @@ class Portfolio(Located):
     entries: list = field(default_factory=list)             # by date, then id
     units: dict = field(default_factory=dict)               # unit ref -> Unit, every framework in use
     criteria: dict = field(default_factory=dict)            # "UNIT:ID" -> Criterion
+    ref_ledger: object = None      # evidence_refs.Ledger: the last evidence reference issued
     assessment: object = None      # assessment.records.Records: assessors, IQAs, decisions, samples, declaration
 
     @property

@@ -40,7 +40,7 @@ def astuple(d) -> tuple:
 
 
 def _index_facts(e) -> tuple:
-    return (e.id, e.title, str(e.date), e.kind, tuple(e.methods), tuple(c.key for c in e.contacts),
+    return (e.id, e.ref, e.title, str(e.date), e.kind, tuple(e.methods), tuple(c.key for c in e.contacts),
             tuple(n.id for n in e.networks), tuple(g.id for g in e.goals), tuple(c.ref for c in e.criteria))
 
 

@@ -186,6 +186,17 @@ validation_rule("unknown-theme", "site.theme names a folder that does not exist"
 validation_rule("duplicate-id", "two records of the same kind share an id (goals, networks, units, criteria)",
                 "give each record its own id",
                 why="References must lead to exactly one record, or evidence is attributed to the wrong goal, network or criterion, and assessors cannot \"track achievements ... through the learning outcomes and assessment criteria\" (003, Support for Candidates).")
+validation_rule("duplicate-ref", "two entries carry the same evidence reference (`ref: E012`)",
+                "give the later entry its own: delete its `ref:` line and run `portfolio check --fix`, which pins "
+                "the next unused reference",
+                why="An assessor's decision, the IQA sample and the submission document name evidence by its reference "
+                    "(003, Internal Quality Assurance: decisions \"recorded accurately\"); one reference for two entries "
+                    "attributes a judgement to the wrong evidence.")
+validation_rule("malformed-ref", "evidence-refs.yaml (the last evidence reference issued) cannot be read",
+                "restore it from version control; it holds one line, e.g. `last_issued: E012`",
+                why="Without it a deleted entry's reference could be given to another entry, and a decision or "
+                    "submission that cites it would then point at different evidence (003, Support for Candidates: "
+                    "evidence must be authenticated).")
 validation_rule("missing-attachment", "an attachment path that does not exist",
                 "check the path (relative to the portfolio folder, e.g. evidence/file.pdf)",
                 why="Screenshots, emails and attendance records are the evidence that corroborates the log (000, Exam Tips & Revision Strategies); a missing file is a broken claim.")

@@ -473,6 +473,25 @@ def validate_references(sources: Sources, diagnostics: list) -> None:
         else:
             check_entry(source, refs, diagnostics)
             assessment.check_entry(source, ar, diagnostics)
+    check_evidence_refs(sources.root, [s for s in parsed if s.kind == "entry"], diagnostics)
+
+
+def check_evidence_refs(root, entries, diagnostics) -> None:
+    """Two entries may not share an evidence reference; the ledger of issued references must be readable
+    (a malformed reference in an entry is the schema's to report)."""
+    from . import evidence_refs
+    by_ref: dict = {}
+    for source in entries:
+        ref = source.data.get("ref")
+        if evidence_refs.number(ref) is not None:
+            by_ref.setdefault(ref, []).append(source)
+    for ref, holders in sorted(by_ref.items()):
+        for source in holders[1:] if len(holders) > 1 else []:
+            diagnostics.append(finding("duplicate-ref", source.file, source.value_at(("ref",)),
+                                       f"evidence reference {ref} is also {holders[0].file}'s", subject=ref))
+    ledger = evidence_refs.read_ledger(root)
+    if ledger.problem:
+        diagnostics.append(finding("malformed-ref", evidence_refs.LEDGER, (1, 1), ledger.problem))
 
 
 def validate(sources: Sources, diagnostics: list, memo=None) -> set:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import yaml
@@ -10,8 +11,13 @@ from rules_helpers import Folio
 
 
 def sha(text: str) -> str:
-    """The documented entry hash, computed here independently: UTF-8 of the text with LF line endings."""
-    return hashlib.sha256(text.replace("\r\n", "\n").replace("\r", "\n").encode("utf-8")).hexdigest()
+    """The documented entry hash, computed here independently: UTF-8 of the text with LF line endings,
+    without the front matter's top-level `ref: E…` line (docs/assessment.md)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if lines and lines[0] == "---" and "---" in lines[1:]:
+        end = lines.index("---", 1)
+        lines = [x for i, x in enumerate(lines) if not (0 < i < end and re.fullmatch(r"ref: *E\d+ *", x))]
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
 class AFolio(Folio):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 TOP_SKIP = {".git", ".venv", ".venv-latest", "site", ".cache", "build", "dist", "export"}   # at the top only
 ANY_SKIP = {"__pycache__", ".pytest_cache", ".hypothesis"}
-RECORDS = ("portfolio.yaml", "contacts", "entries", "evidence", "assessments", "iqa")
+RECORDS = ("portfolio.yaml", "contacts", "entries", "evidence", "assessments", "iqa", "evidence-refs.yaml")
 
 
 def source_files(repo: Path) -> list[str]:

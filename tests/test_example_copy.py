@@ -8,7 +8,7 @@ import yaml
 
 from conftest import EXAMPLE, REPO
 
-RECORDS = ("portfolio.yaml", "contacts", "entries", "evidence", "assessments", "iqa")
+RECORDS = ("portfolio.yaml", "contacts", "entries", "evidence", "assessments", "iqa", "evidence-refs.yaml")
 
 
 def record_files(root: Path) -> dict[str, bytes]:

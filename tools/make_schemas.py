@@ -180,6 +180,9 @@ METHODS = ["face-to-face","phone","video","email","linkedin","social-media","eve
 ETYPES = ["observation","product","professional-discussion","witness-testimony","questioning","assignment","worksheet","prior-learning","reflective-account"]
 etype = enum("Evidence type", "One of the qualification's evidence types.", ETYPES)
 schema("entry", "Diary entry", "The front matter of one networking-diary entry (entries/YYYY-MM-DD-slug.md).", {
+  "ref": s("Evidence reference", "The entry's evidence reference, E001, E002 ...: its name in the site, the "
+            "submission document and the exports. Written by `portfolio new entry` and `portfolio check --fix`; "
+            "never change or reuse one.", pattern="^E[0-9]{3,}$"),
   "title": s("Title", "What happened, in a few words.", minLength=1),
   "date": date("Date", "When it happened."),
   "kind": enum("Kind", "What sort of entry.", KINDS),

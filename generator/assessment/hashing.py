@@ -3,13 +3,16 @@
 - An **entry** (`entries/*.md`): sha256 of its text — front matter and body — as UTF-8, with a leading
   byte-order mark dropped and every line ending (CRLF or CR) written as LF. So a checkout that converts
   line endings (git's `autocrlf` on Windows) does not make a decision stale, while any change a reader
-  could see does.
+  could see does. The front matter's `ref:` line (the evidence reference, a label) is left out, so pinning
+  one with `check --fix` does not make a decision stale.
 - An **attachment** (any other file): sha256 of its bytes, exactly.
 """
 from __future__ import annotations
 
 import hashlib
 from pathlib import Path, PurePosixPath
+
+from ..evidence_refs import without_ref_line
 
 
 def is_entry_path(rel: str) -> bool:
@@ -23,6 +26,7 @@ def entry_hash(raw: bytes) -> str:
     except UnicodeDecodeError:   # not text: bind to the bytes (the loader reports the file itself)
         return hashlib.sha256(raw).hexdigest()
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = without_ref_line(text)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

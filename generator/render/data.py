@@ -151,7 +151,7 @@ class SiteData:
             for c in m.contacts:
                 self._subjects[c.key] = (paths.contact(c), c.display_name)
             for e in m.entries:
-                self._subjects[e.slug] = (paths.entry(e), f"entry of {e.date.isoformat() if e.date else ''}".strip())
+                self._subjects[e.slug] = (paths.entry(e), f"entry {e.ref}" + (f" of {e.date.isoformat()}" if e.date else ""))
         return self._subjects.get(subject) if subject else None
 
     def groups(self, framework):

@@ -145,7 +145,7 @@ def model_dict(site) -> dict:
     for e in m.entries:
         hist = site.history(e)
         entries.append({
-            "id": e.slug, "url": paths.entry(e), "title": e.title, "date": _iso(e.date), "kind": e.kind,
+            "id": e.slug, "ref": e.ref, "url": paths.entry(e), "title": e.title, "date": _iso(e.date), "kind": e.kind,
             "methods": e.methods, "contacts": [c.key for c in e.contacts], "networks": [n.id for n in e.networks],
             "goals": [g.id for g in e.goals], "criteria": [c.ref for c in e.criteria],
             "evidence_types": e.evidence_types, "discussion": e.discussion,
@@ -203,7 +203,7 @@ def _text(markup) -> str:
 def _entry_doc(site, e) -> str:
     extra = " ".join([e.kind, *e.methods, *(c.display_name for c in e.contacts), *(c.ref for c in e.criteria),
                       *e.discussion, *(f"{a.do} {a.outcome}" for a in e.actions), e.value_given, e.value_received])
-    return _compact([e.title, paths.entry(e), f"Entry, {e.date.isoformat() if e.date else ''}",
+    return _compact([f"{e.ref} {e.title}", paths.entry(e), f"Entry, {e.date.isoformat() if e.date else ''}",
                      (extra + " " + _text(site.body(e)))[:SEARCH_TEXT_LIMIT]])
 
 
@@ -239,11 +239,11 @@ def _state_cell(s) -> str:
 def matrix_csv(unit, rows, site) -> bytes:
     """Entries down, the unit's criteria across; a cell is 'x' where the entry evidences the criterion."""
     crits = unit.criteria
-    table = [["date", "entry", "title"] + [c.ref for c in crits]]
+    table = [["date", "ref", "entry", "title"] + [c.ref for c in crits]]
     for e in rows:
         mine = set(e.criteria)
-        table.append([_iso(e.date), e.slug, e.title] + ["x" if c in mine else "" for c in crits])
+        table.append([_iso(e.date), e.ref, e.slug, e.title] + ["x" if c in mine else "" for c in crits])
     # the assessor's decision row, then the evidence row last (readers of the CSV take the last row as 'met')
-    table.append(["", "", "assessment"] + [_state_cell(site.analysis.assessment.of(c)) for c in crits])
-    table.append(["", "", "met"] + ["yes" if site.analysis.criterion(c).met else "no" for c in crits])
+    table.append(["", "", "", "assessment"] + [_state_cell(site.analysis.assessment.of(c)) for c in crits])
+    table.append(["", "", "", "met"] + ["yes" if site.analysis.criterion(c).met else "no" for c in crits])
     return csv_bytes(table)

@@ -102,7 +102,7 @@ def pages(model, findings=None, analysis=None):
                        entries=entries, filter=(dim, value, label))
 
     for e in model.entries:
-        yield Page(paths.entry(e), "entry.html", e.title, entry_deps(e), [HOME, DIARY], entry=e)
+        yield Page(paths.entry(e), "entry.html", f"{e.ref} {e.title}", entry_deps(e), [HOME, DIARY], entry=e)
 
     yield Page("contacts.html", "contacts.html", "Contacts", crumbs=[HOME])
     for c in model.contacts:

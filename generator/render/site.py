@@ -37,7 +37,9 @@ def href_path(obj) -> str | None:
 
 
 def label(obj) -> str:
-    """How an object is named in a link: the public name only."""
+    """How an object is named in a link: the public name only (an entry's with its evidence reference)."""
+    if type(obj).__name__ == "Entry":
+        return f"{obj.ref} {obj.title}"
     for attr in ("display_name", "title", "statement", "name", "ref"):
         value = getattr(obj, attr, None)
         if isinstance(value, str) and value:

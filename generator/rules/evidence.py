@@ -73,6 +73,33 @@ def unmapped_entry(model, settings):
 
 
 @gap_rule(
+    "missing-ref",
+    "an entry with no evidence reference (`ref: E012`) in its front matter, or evidence-refs.yaml missing or "
+    "behind the highest reference pinned",
+    "run `portfolio check --fix`: it pins the next unused references (the ones the site already shows) and "
+    "records the last one issued in evidence-refs.yaml",
+    why="Assessors, IQAs and the awarding body cite evidence by a reference that must not change (003, Internal "
+        "Quality Assurance: decisions \"recorded accurately\"); a reference only the site computes would move "
+        "when an earlier entry is added.")
+def missing_ref(model, settings):
+    from ..evidence_refs import LEDGER, fmt, number
+    for e in model.entries:
+        if not e.ref_pinned:
+            file, pos = e.source.file, (1, 1)
+            yield finding("missing-ref", file, pos, f"'{short(e.title)}' has no evidence reference pinned "
+                          f"(the site shows it as {e.ref})", subject=e.id)
+    ledger = model.ref_ledger
+    if ledger is None or ledger.problem:
+        return   # malformed-ref reports it
+    top = max((n for n in (number(e.ref) for e in model.entries if e.ref_pinned) if n is not None), default=0)
+    if top > ledger.last:
+        message = (f"{LEDGER} records {fmt(ledger.last)} as the last reference issued, but an entry carries "
+                   f"{fmt(top)}" if ledger.exists else
+                   f"no {LEDGER}: nothing records the references issued, so a deleted entry's could be reused")
+        yield finding("missing-ref", LEDGER, (1, 1), message, subject=fmt(top))
+
+
+@gap_rule(
     "outside-qualification-dates",
     "evidence dated before the learner's registration or after `--as-of`; a registration outside the "
     "framework's validity dates (the end date is the last date for registration)",
