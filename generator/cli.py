@@ -85,6 +85,8 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="write the portfolio as one archive (site, portfolio.json, evidence, matrix.csv)")
     _common(p)
     p.add_argument("--out", type=Path, default=None, help="folder for the archive (default: SOURCE/export), or the archive's own path when it ends in .zip")
+    p.add_argument("--pdf", action="store_true",
+                   help="also write the submission document as a PDF (needs the pdf extra: WeasyPrint)")
     p = sub.add_parser("erase", help="erase a contact who asked to be forgotten: delete their file, remove every "
                                      "reference and keep a tombstone of hashes so check catches later mentions")
     p.add_argument("contact", metavar="CONTACT-ID", help="the contact's file name without .yaml")
@@ -364,12 +366,15 @@ def _new(args) -> int:
 
 def _export(args, as_of, cache) -> int:
     from .export import export
-    result, archive = export(args.source, args.out or args.source / "export", as_of, args.strict, cache)
+    result, archive = export(args.source, args.out or args.source / "export", as_of, args.strict, cache, args.pdf)
     _report(result, args)
     if archive is None:
         print("portfolio: not exported: fix the errors above", file=sys.stderr)
         return 1
     from .outdir import names_archive
-    also = "" if names_archive(args.out or args.source / "export") else f" (and {archive.parent / 'matrix.csv'})"
-    print(f"portfolio: exported {archive}{also}", file=sys.stderr)
+    also = [] if names_archive(args.out or args.source / "export") else [archive.parent / "matrix.csv"]
+    if args.pdf and also:
+        also.append(archive.with_suffix(".pdf"))
+    print(f"portfolio: exported {archive}" + (f" (and {', '.join(map(str, also))})" if also else ""),
+          file=sys.stderr)
     return 0

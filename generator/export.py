@@ -23,7 +23,7 @@ from .registry import finding
 from .render import render_site
 from .render.assets import site_copies
 from .render.csvs import claims_csv
-from .failures import reading, writing
+from .failures import Failure, reading, writing
 from .outdir import check_archive, check_output, names_archive
 
 
@@ -54,6 +54,13 @@ def matrix_csv(model, analysis) -> bytes:
     return csv_bytes(matrix_rows(model, analysis), bom=True)   # opened by hand in a spreadsheet: the BOM keeps UTF-8
 
 
+def _submission_pdf(model, members: dict, as_of: dt.date) -> bytes:
+    from .pdf import render_pdf
+    files = {name[len("site/"):]: data for name, data in members.items() if name.startswith("site/")}
+    title = f"Portfolio of evidence: {model.learner.get('name') or 'learner'}"
+    return render_pdf(files, title, model.learner.get("name") or "", as_of)
+
+
 def _add(zf: zipfile.ZipFile, name: str, data: bytes, stamp: tuple) -> None:
     info = zipfile.ZipInfo(name, date_time=stamp)
     info.external_attr = 0o644 << 16
@@ -65,9 +72,21 @@ def archive_name(model, as_of: dt.date) -> str:
     return f"portfolio-{slug(model.learner.get('name') or 'learner')}-{as_of.isoformat()}.zip"
 
 
-def export(source: Path, out: Path, as_of: dt.date, strict: bool = False, cache=None):
+def pdf_name(model, as_of: dt.date) -> str:
+    return archive_name(model, as_of)[:-len(".zip")] + ".pdf"
+
+
+def export(source: Path, out: Path, as_of: dt.date, strict: bool = False, cache=None, pdf: bool = False):
     """Check, then write the archive and matrix into the folder `out`, or, when `out` names a `.zip` file
-    (names_archive), the archive alone at that path. Returns (result, archive path or None)."""
+    (names_archive), the archive alone at that path; with `pdf` the submission document too, in the archive
+    as submission.pdf and beside it. Returns (result, archive path or None)."""
+    if pdf:
+        from .pdf import available
+        reason = available()
+        if reason:   # before anything is checked or written: say why, and write nothing
+            raise Failure("portfolio export --pdf", f"cannot make the PDF: {reason}",
+                          "run make setup (it installs the pdf extra and, with apt, the libraries), or export "
+                          "without --pdf; docs/submission.md says what the PDF needs")
     named = names_archive(Path(out))
     if named:
         target = check_archive(Path(out), Path(source))
@@ -97,6 +116,12 @@ def export(source: Path, out: Path, as_of: dt.date, strict: bool = False, cache=
         guard = OutputGuard(result.sources, model.checks)
         for name in [archive_name(model, as_of), *sorted(members)]:
             guard.check(name, members.get(name))
+        if pdf:
+            # made only from the members just scanned (pdf.py's fetcher serves nothing else); its text is
+            # scanned again, extracted from the PDF itself
+            document = _submission_pdf(model, members, as_of)
+            members["submission.pdf"] = document
+            guard.check(pdf_name(model, as_of), document)
     except PersonalDataInOutput as exc:
         result.diagnostics.append(finding("personal-data", exc.path, (1, 1), f"the export would publish personal "
                                           f"data: {exc.what}; nothing was written"))
@@ -111,8 +136,10 @@ def export(source: Path, out: Path, as_of: dt.date, strict: bool = False, cache=
             for name in sorted(members):
                 _add(zf, name, members[name], stamp)
         tmp.replace(target)
-        if not named:   # a named archive is the one file asked for; matrix.csv is inside it
+        if not named:   # a named archive is the one file asked for; matrix.csv and the PDF are inside it
             (out / "matrix.csv").write_bytes(matrix)
+            if pdf:
+                (out / pdf_name(model, as_of)).write_bytes(members["submission.pdf"])
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)    # never leave half an archive behind

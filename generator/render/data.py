@@ -99,6 +99,11 @@ class SiteData:
             html = self._bodies[id(entry)] = markdown(entry.body, 3)
         return html
 
+    def unit_entries(self, unit) -> list:
+        """The entries that evidence any criterion of `unit`, by date (the print view's matrix rows)."""
+        crits = set(map(id, unit.criteria))
+        return [e for e in self.model.entries if any(id(c) in crits for c in e.criteria)]
+
     def attachments(self, entry) -> list:
         return self._attachments[id(entry)]
 
