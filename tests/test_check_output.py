@@ -19,8 +19,8 @@ import pytest
 TESTS = Path(__file__).resolve().parent
 GOLDEN = TESTS / "golden" / "check"
 AS_OF = ["--as-of", "2026-04-30", "--no-cache"]
-NOTE = "---\ntitle: Note {n}\ndate: 2026-03-0{n}\nkind: learning\n---\nRead a chapter.\n"
-TYPO = "---\ntitle: Emailed Pat\ndate: 2026-03-10\nkind: email\ncontacts: [pat-publik]\n---\nSent the slides.\n"
+NOTE = "---\ntitle: Note {n}\ndate: 2026-03-0{n}\nkind: learning\nref: E10{n}\n---\nRead a chapter.\n"
+TYPO = "---\ntitle: Emailed Pat\ndate: 2026-03-10\nkind: email\ncontacts: [pat-publik]\nref: E110\n---\nSent the slides.\n"
 
 
 @pytest.fixture
@@ -32,6 +32,7 @@ def folio(tmp_path) -> Path:
     for n in (5, 6, 7):
         (src / "entries" / f"2026-03-0{n}-note.md").write_text(NOTE.format(n=n), "utf-8")
     (src / "entries" / "2026-03-10-emailed-pat.md").write_text(TYPO, "utf-8")
+    (src / "evidence-refs.yaml").write_text("last_issued: E110\n", "utf-8")   # the notes' references issued
     text = (src / "portfolio.yaml").read_text("utf-8").replace("checks:\n", "checks:\n  group_over: 3\n", 1)
     (src / "portfolio.yaml").write_text(text, "utf-8")
     return src
