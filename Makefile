@@ -8,7 +8,8 @@ ARGS   ?=
 PIP    := $(BIN)/python -m pip --quiet --disable-pip-version-check
 
 # Installs come from the lock files, so a fresh clone gets the versions the suite passed on:
-# requirements.lock (what `portfolio` needs) and requirements-test.lock (that and the test tools).
+# requirements.lock (what `portfolio` needs, with the pdf extra: WeasyPrint for `export --pdf`) and
+# requirements-test.lock (that and the test tools). WeasyPrint also needs Pango: tools/ensure-pdf.sh.
 # pyproject.toml keeps the ranges the generator supports; `make lock` re-pins after changing them, and
 # `make test-latest` runs the suite on the newest releases those ranges allow.
 LOCK      := requirements.lock
@@ -47,6 +48,7 @@ check:
 # pyproject.toml adds -rs: the reasons of skipped tests are printed at the end.
 test: $(VENV)/.installed-test
 	bash tools/ensure-chromium.sh
+	bash tools/ensure-pdf.sh
 	$(BIN)/python -m pytest $(ARGS)
 
 # The suite on the newest releases that pyproject.toml allows, in a venv of its own (made afresh each time).
@@ -73,8 +75,8 @@ test-fork: $(VENV)/.installed-test
 lock:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) install '$(UV_PIN)'
-	$(UV_COMPILE) --extra test -o $(TEST_LOCK) $(UV_FLAGS)
-	$(UV_COMPILE) -c $(TEST_LOCK) -o $(LOCK) $(UV_FLAGS)
+	$(UV_COMPILE) --extra test --extra pdf -o $(TEST_LOCK) $(UV_FLAGS)
+	$(UV_COMPILE) --extra pdf -c $(TEST_LOCK) -o $(LOCK) $(UV_FLAGS)
 
 lock-upgrade:
 	$(MAKE) lock UV_FLAGS=--upgrade
@@ -103,8 +105,12 @@ new-contact: $(VENV)/.installed
 	@test -n "$(NAME)" || { echo 'usage: make new-contact NAME="Their name"'; exit 2; }
 	$(BIN)/portfolio new contact "$(NAME)" --source $(SOURCE) $(ARGS)
 
+# The archive, matrix.csv and the submission document as a PDF (docs/submission.md). Without Pango (and no
+# way to install it) the export stops and says why: make export PDF= exports without the PDF.
+PDF ?= --pdf
 export: $(VENV)/.installed
-	$(BIN)/portfolio export --source $(SOURCE) $(ARGS)
+	bash tools/ensure-pdf.sh
+	$(BIN)/portfolio export --source $(SOURCE) $(PDF) $(ARGS)
 
 # Long (minutes): installs Hugo (Debian) and MkDocs + Pelican (benchmarks/.venv) itself. Not part of `make test`.
 bench: $(VENV)/.installed-test

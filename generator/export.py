@@ -121,7 +121,8 @@ def export(source: Path, out: Path, as_of: dt.date, strict: bool = False, cache=
             # scanned again, extracted from the PDF itself
             document = _submission_pdf(model, members, as_of)
             members["submission.pdf"] = document
-            guard.check(pdf_name(model, as_of), document)
+            from .pdf import pdf_text
+            guard.check_document(pdf_name(model, as_of), document, "\n".join(pdf_text(document)))
     except PersonalDataInOutput as exc:
         result.diagnostics.append(finding("personal-data", exc.path, (1, 1), f"the export would publish personal "
                                           f"data: {exc.what}; nothing was written"))

@@ -63,7 +63,7 @@ def render_pdf(files: dict, title: str, author: str, as_of: dt.date) -> bytes:
     html = weasyprint.HTML(string=files[PAGE].decode("utf-8"), base_url=BASE + PAGE, url_fetcher=Rendered(fail_on_errors=True),
                            media_type="print")
     doc = html.render()
-    stamp = dt.datetime(as_of.year, as_of.month, as_of.day).isoformat()
+    stamp = as_of.isoformat()   # a W3C date: WeasyPrint drops a time without a zone (and says so in its log)
     doc.metadata.title, doc.metadata.authors = title, [author] if author else []
     doc.metadata.created = doc.metadata.modified = stamp
     doc.metadata.generator = "portfolio generator"

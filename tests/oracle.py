@@ -234,6 +234,18 @@ class Oracle:
             self._decisions = sorted(out, key=lambda d: (d["date"] or dt.date.min, d["id"]))
         return self._decisions
 
+    def evidence_refs(self) -> dict[str, str]:
+        """Entry (file stem) -> its evidence reference as the records give it (docs/records.md): the `ref:`
+        pinned in its front matter, else the next numbers after evidence-refs.yaml's `last_issued` and
+        every pinned reference, in date order (then file name)."""
+        ledger = self.root / "evidence-refs.yaml"
+        last = yaml.safe_load(ledger.read_text(encoding="utf-8"))["last_issued"] if ledger.is_file() else "E000"
+        pinned = {stem: e["ref"] for stem, e in self.entries.items() if isinstance(e.get("ref"), str)}
+        top = max([int(last[1:])] + [int(r[1:]) for r in pinned.values() if re.fullmatch(r"E\d{3,}", r)])
+        unpinned = sorted((s for s in self.entries if s not in pinned),
+                          key=lambda s: (str(as_date(self.entries[s].get("date")) or ""), s))
+        return {**pinned, **{s: f"E{top + i:03d}" for i, s in enumerate(unpinned, 1)}}
+
     def sampled(self) -> set[str]:
         """Ids of the decisions some IQA sample (iqa/*.yaml) includes."""
         return {x for p in sorted((self.root / "iqa").glob("*.yaml"))

@@ -21,7 +21,7 @@ from oracle import Oracle
 from test_consistency import built, cases  # noqa: F401  (the consistency builds, made once per session)
 from test_site_assessment import every_state
 
-HEADER = ["entry", "date", "title", "framework", "unit", "criterion", "evidenced", "state", "sampled by IQA",
+HEADER = ["entry", "ref", "date", "title", "framework", "unit", "criterion", "evidenced", "state", "sampled by IQA",
           "decision", "outcome", "decision date", "decision judged this entry"]
 
 
@@ -29,13 +29,14 @@ def expected_rows(o: Oracle, entry_id: dict, published_auto: dict) -> list[list[
     """The claims as the records state them, in the order the CSV promises: entries by date, then file
     name; each entry's criteria as it cites them (once each)."""
     sampled = o.sampled()
+    refs = o.evidence_refs()
     rows = []
     for stem, front in sorted(o.entries.items(), key=lambda kv: (str(kv[1].get("date")), kv[0])):
         files = {f"entries/{stem}.md"} | {a["path"] for a in front.get("attachments") or []}
         for ref in dict.fromkeys(front.get("criteria") or []):
             c = o.criteria[ref]
             d = o.latest_decision(c)
-            rows.append([entry_id[stem], str(front["date"]), c.unit.framework, c.unit.ref, ref,
+            rows.append([entry_id[stem], refs[stem], str(front["date"]), c.unit.framework, c.unit.ref, ref,
                          "yes" if o.met(c, published_auto) else "no",
                          o.assessment_state(c, claimed=True), "yes" if d and d["id"] in sampled else "",
                          d["id"] if d else "", d["outcome"] if d else "", str(d["date"]) if d else "",
@@ -44,7 +45,7 @@ def expected_rows(o: Oracle, entry_id: dict, published_auto: dict) -> list[list[
 
 
 def without_title(rows):
-    return [r[:2] + r[3:] for r in rows]
+    return [r[:3] + r[4:] for r in rows]
 
 
 def test_every_state_against_the_records(tmp_path):
@@ -58,11 +59,12 @@ def test_every_state_against_the_records(tmp_path):
     assert without_title(rows[1:]) == want
     for r in rows[1:]:   # the title as the entry's page shows it (a hidden name in it is cut on both)
         page = (tmp_path / "site" / "entries" / f"{r[0]}.html").read_text("utf-8")
-        assert html.unescape(re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S).group(1)).strip() == r[2]
-    states = {r[5]: r[7] for r in rows[1:]}
+        h1 = re.sub(r"<[^>]+>", "", re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S).group(1))
+        assert html.unescape(h1).strip() == f"{r[1]} {r[3]}"
+    states = {r[6]: r[8] for r in rows[1:]}
     # the test portfolio holds every state a claim can be in, so each column is exercised
     assert {"Met", "Not yet met", "Referred", "Stale", "Claimed"} <= set(states.values())
-    assert any(r[8] == "yes" for r in rows[1:]) and any(r[12] == "no" for r in rows[1:])
+    assert any(r[9] == "yes" for r in rows[1:]) and any(r[13] == "no" for r in rows[1:])
 
 
 @cases

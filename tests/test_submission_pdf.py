@@ -4,12 +4,11 @@ Expected values come from the records read here (portfolio.yaml, contacts/*.yaml
 """
 from __future__ import annotations
 
-import builtins
-import datetime as dt
+import hashlib
+import io
 import re
 import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 
@@ -23,24 +22,26 @@ pytestmark = pytest.mark.skipif(pdfmod.available() is not None,
                                 reason=f"WeasyPrint cannot run here: {pdfmod.available()}")
 
 
-def export(source: Path, out: Path):
-    return subprocess.run([sys.executable, "-m", "generator", "export", "--pdf", "--source", str(source),
-                           "--out", str(out), "--as-of", AS_OF], capture_output=True, text=True)
+def export_args(source: Path, out: Path) -> list:
+    return [sys.executable, "-m", "generator", "export", "--pdf", "--source", str(source), "--out", str(out),
+            "--as-of", AS_OF]
 
 
 @pytest.fixture(scope="session")
 def pdfs(example_source, tmp_path_factory):
-    """Two exports of the example into two folders: (first PDF bytes, second PDF bytes, seconds taken)."""
+    """Two exports of the example into two folders, run side by side (WeasyPrint takes tens of seconds for
+    the example, and the suite runs on one core of two): [(PDF beside the archive, PDF in the archive)]."""
+    outs = [tmp_path_factory.mktemp(f"pdf{n}") for n in (1, 2)]
+    procs = [subprocess.Popen(export_args(example_source, out), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for out in outs]
     got = []
-    for n in (1, 2):
-        out = tmp_path_factory.mktemp(f"pdf{n}")
-        start = time.perf_counter()
-        proc = export(example_source, out)
-        assert proc.returncode == 0, proc.stderr
+    for out, proc in zip(outs, procs):
+        _, err = proc.communicate()
+        assert proc.returncode == 0, err
         pdf = sorted(out.glob("*.pdf"))
         assert len(pdf) == 1, list(out.iterdir())
         zipped = zipfile.ZipFile(next(out.glob("*.zip"))).read("submission.pdf")
-        got.append((pdf[0].read_bytes(), zipped, time.perf_counter() - start))
+        got.append((pdf[0].read_bytes(), zipped))
     return got
 
 
@@ -53,11 +54,15 @@ def squash(text: str) -> str:
     return " ".join(text.split())
 
 
-def test_two_renders_are_byte_identical_and_the_archive_holds_the_same_pdf(pdfs):
-    (a, a_zip, _), (b, b_zip, _) = pdfs
+def test_two_renders_are_byte_identical_and_the_archive_holds_the_same_pdf(example_source, pdfs):
+    (a, a_zip), (b, b_zip) = pdfs
     assert a == b == a_zip == b_zip
     assert a.startswith(b"%PDF-")
-    assert b"/CreationDate (D:20260930" in a   # --as-of, not the clock
+    from pypdf import PdfReader
+    info = PdfReader(io.BytesIO(a)).metadata
+    assert info["/CreationDate"].startswith("D:20260930") and info["/ModDate"].startswith("D:20260930")  # --as-of
+    learner = yaml.safe_load((example_source / "portfolio.yaml").read_text("utf-8"))["learner"]["name"]
+    assert info["/Author"] == learner and learner in info["/Title"]
 
 
 def test_every_page_carries_the_running_header_with_the_right_numbers(example_source, pages):
@@ -90,7 +95,6 @@ def test_every_entry_appears_with_its_reference_and_attachment_hashes(example_so
         front = yaml.safe_load(path.read_text("utf-8").split("\n---", 1)[0][3:])
         assert f"{front['ref']} " in text, front["ref"]
         for a in front.get("attachments") or []:
-            import hashlib
             digest = hashlib.sha256((example_source / a["path"]).read_bytes()).hexdigest()
             assert digest[:16] in text.replace(" ", ""), a["path"]
 
@@ -101,7 +105,9 @@ def test_no_channel_value_and_no_file_line_reference_reaches_the_pdf(example_sou
     values = []
     for path in sorted((example_source / "contacts").glob("*.yaml")):
         values += [str(v) for v in (yaml.safe_load(path.read_text("utf-8")).get("channels") or {}).values()]
-    assert values
+    # a value that identifies someone (an address, a number, a handle); `Teams` alone is an ordinary word
+    values = [v for v in values if len(v) >= 5 and re.search(r"[@/.\d_]", v)]
+    assert len(values) >= 5
     for v in values:
         assert v.lower() not in text and v.lower().replace(" ", "") not in compact, v
     assert not re.search(r"entries/[\w.-]+\.md:\d+", compact)
@@ -109,7 +115,6 @@ def test_no_channel_value_and_no_file_line_reference_reaches_the_pdf(example_sou
 
 def test_landscape_pages_hold_the_matrices(pdfs):
     from pypdf import PdfReader
-    import io
     sizes = {(round(float(p.mediabox.width)), round(float(p.mediabox.height)))
              for p in PdfReader(io.BytesIO(pdfs[0][0])).pages}
     assert (595, 842) in sizes and (842, 595) in sizes

@@ -59,15 +59,6 @@ class PersonalDataInOutput(Exception):
         self.path, self.what = path, what
 
 
-def _pdf_text(rel: str, data: bytes) -> str:
-    """A PDF's text (compressed in its bytes), extracted with pypdf; fails closed when it cannot be read."""
-    try:
-        from ..pdf import pdf_text
-        return "\n".join(pdf_text(data))
-    except Exception as exc:   # pypdf missing or the file unreadable: what cannot be read cannot be published
-        raise PersonalDataInOutput(rel, f"its text cannot be read to check it ({exc.__class__.__name__})") from None
-
-
 class OutputGuard:
     def __init__(self, sources, checks: dict):
         allowed = Known(checks.get("allow_personal_data") or [])
@@ -92,14 +83,18 @@ class OutputGuard:
 
     def check(self, rel: str, data: bytes | None) -> None:
         self._text(rel, rel, "its file name")
-        if data is not None and Path(rel).suffix.lower() == ".pdf":
-            self._text(rel, _pdf_text(rel, data), "its text")   # then its bytes, as any binary file's
         if data is None or Path(rel).suffix.lower() not in TEXT_SUFFIXES:
             # binary files: their bytes are searched for channel values written as UTF-8 text
             if data is not None and self.channels:
                 self._text(rel, data.decode("latin-1"), "its bytes")
             return
         self._seek(rel, normalised_text(data), "its text")
+
+    def check_document(self, rel: str, data: bytes, text: str) -> None:
+        """A document the tool made (the submission PDF): its bytes as any binary file's, then its text as
+        extracted from the document itself (compressed in its bytes, so the byte search cannot see it)."""
+        self.check(rel, data)
+        self._text(rel, text, "its text")
 
     def _text(self, rel: str, text: str, where: str) -> None:
         self._seek(rel, normalise(text, track=False).text, where)

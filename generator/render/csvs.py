@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..csvsafe import csv_bytes
 
-HEADER = ["entry", "date", "title", "framework", "unit", "criterion", "evidenced", "state", "sampled by IQA",
+HEADER = ["entry", "ref", "date", "title", "framework", "unit", "criterion", "evidenced", "state", "sampled by IQA",
           "decision", "outcome", "decision date", "decision judged this entry"]
 
 
@@ -29,7 +29,7 @@ def claim_rows(model, analysis) -> list[list[str]]:
         for c in e.criteria:
             s = states.of(c) if states else None
             d = s.decision if s else None
-            rows.append([e.slug, _iso(e.date), e.title, c.unit.framework.id, c.unit.ref, c.ref,
+            rows.append([e.slug, e.ref, _iso(e.date), e.title, c.unit.framework.id, c.unit.ref, c.ref,
                          "yes" if analysis.criterion(c).met else "no",
                          s.label if s else "", "yes" if s and s.sampled else "",
                          d.id if d else "", d.outcome if d else "", _iso(d.date) if d else "",
