@@ -33,7 +33,10 @@ from .failures import Failure, os_error
 from .live import Live
 from .outdir import UnsafeOutput
 
-WATCHED = ("portfolio.yaml", "entries", "contacts", "criteria", "evidence", "themes")
+# every record the site reads: the learner's, the assessor's and IQA's decisions, the erasure tombstones and
+# the evidence-reference ledger (a change to either of the last two changes what pages show)
+WATCHED = ("portfolio.yaml", "entries", "contacts", "criteria", "evidence", "themes", "assessments", "iqa",
+           "erased.yaml", "evidence-refs.yaml")
 IGNORED_NAMES = ("*.swp", "*.swx", "*.swo", "*~", ".#*", "#*#", "4913", "*.tmp", ".DS_Store", "*.part")
 # seconds of quiet after the last event before rebuilding: an editor's save (write, or write a temporary
 # file and rename it, then chmod) comes as events a few ms apart; an event during a rebuild starts another,

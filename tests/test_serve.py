@@ -109,6 +109,8 @@ def test_editor_temp_files_and_output_are_ignored(tmp_path):
     assert relevant(str(src / "entries" / "x.md"), src)
     assert relevant(str(src / "portfolio.yaml"), src)
     assert relevant(str(src / "themes" / "default" / "templates" / "base.html"), src)
+    for name in ("assessments/2026-03-01-a.yaml", "iqa/sample.yaml", "erased.yaml", "evidence-refs.yaml"):
+        assert relevant(str(src / name), src), name   # an assessor's decision changes pages as an entry does
     for name in ("entries/.x.md.swp", "entries/x.md~", "entries/.#x.md", "entries/4913",
                  "site/index.html", ".cache/portfolio/serve/index.html", ".git/index", "README.md"):
         assert not relevant(str(src / name), src), name
