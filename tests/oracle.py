@@ -68,6 +68,20 @@ class Action:
     done: dt.date | None
 
 
+
+def _without_ref(text: str) -> str:
+    """An entry's text without the `ref: E012` line of its front matter (the reference is a label, not
+    evidence: docs/assessment.md)."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return text
+    end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), None)
+    if end is None:
+        return text
+    kept = [line for i, line in enumerate(lines)
+            if not (0 < i < end and re.fullmatch(r"ref:\s*['\"]?E\d+['\"]?\s*(#.*)?", line))]
+    return "\n".join(kept)
+
 class Oracle:
     """The records of one portfolio folder, and the facts they imply as of `as_of`."""
 
@@ -252,13 +266,14 @@ class Oracle:
                 for x in (yaml.safe_load(p.read_text(encoding="utf-8")) or {}).get("sampled") or []}
 
     def hash_now(self, rel: str) -> str | None:
-        """The documented content hash: an entry's text with LF line ends, any other file's bytes."""
+        """The documented content hash (docs/assessment.md): an entry's text with LF line ends (BOM dropped)
+        and without its front matter's `ref:` line, any other file's bytes."""
         try:
             raw = (self.root / rel).read_bytes()
         except OSError:
             return None
         if rel.startswith("entries/") and rel.endswith(".md") and rel.count("/") == 1:
-            raw = raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n").encode("utf-8")
+            raw = _without_ref(raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")).encode("utf-8")
         return hashlib.sha256(raw).hexdigest()
 
     def latest_decision(self, c: Criterion) -> dict | None:
@@ -286,17 +301,7 @@ class Oracle:
         return self._records("iqa")
 
     def _now_hash(self, rel: str) -> str | None:
-        """The documented content hash: an entry's text with LF line endings (BOM dropped), else the bytes."""
-        import hashlib
-        try:
-            raw = (self.root / rel).read_bytes()
-        except OSError:
-            return None
-        parts = rel.split("/")
-        if len(parts) == 2 and parts[0] == "entries" and rel.endswith(".md"):
-            text = raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
-            raw = text.encode("utf-8")
-        return hashlib.sha256(raw).hexdigest()
+        return self.hash_now(rel)
 
     def assessment_states(self, published_auto=None) -> dict[str, str]:
         """Each chosen criterion of the qualification: its latest decision's outcome (by date, then file
