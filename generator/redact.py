@@ -225,6 +225,13 @@ class Redactor:
             return slug
         return "-".join(t[0] if t in self.tokens else t for t in slug.split("-"))
 
+    def path(self, path: str) -> str:
+        """A record's path as a page may show it: every word that is part of a hidden name cut to its first
+        letter, whatever separates the words (`evidence/notes-zara-quill.txt`, `Zara_Quill.pdf`)."""
+        if not self.tokens:
+            return path
+        return re.sub(r"[^\W_]+", lambda m: m[0][0] if fold(m[0]) in self.tokens else m[0], path)
+
     def deep(self, value):
         """Redact every string inside nested dicts and lists (network data, self-assessment)."""
         if isinstance(value, str):

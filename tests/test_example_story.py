@@ -11,11 +11,13 @@ import sys
 import yaml
 
 from conftest import EXAMPLE
+from oracle import _without_ref
 
 
 def _entry_hash(path) -> str:
+    """The documented hash: LF line ends, BOM dropped, the front matter's `ref:` line left out."""
     text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_without_ref(text).encode("utf-8")).hexdigest()
 
 
 def _decisions():

@@ -29,8 +29,10 @@ def build(src: Path, out: Path, cache: bool) -> dict:
 
 
 def slug_of(site: dict, title: str) -> str:
-    """The edited entry's public id, read from the built diary: the link whose text is its title."""
-    found = re.search(rb'<a href="entries/([^"]+)\.html">' + re.escape(title.encode()) + rb"</a>", site["diary.html"])
+    """The edited entry's public id, read from the built diary: the link whose text ends with its title
+    (after its evidence reference)."""
+    found = re.search(rb'<a href="entries/([^"]+)\.html">(?:<span class="evref">E\d+</span> )?'
+                      + re.escape(title.encode()) + rb"</a>", site["diary.html"])
     assert found, title
     return found.group(1).decode()
 
@@ -44,9 +46,9 @@ def test_one_edited_entry_renders_only_its_own_fragments(tmp_path, monkeypatch):
     entries = sorted((src / "entries").glob("*.md"))
     assert len(entries) >= 5
     # the first build renders every entry's fragments (a row on the diary, one per filter page it is on,
-    # and a search document)
+    # a search document and its part of the print view)
     made = {name for name, _ in fragments.RENDERED}
-    assert made == {"diary-row.html", "search-entry"}
+    assert made == {"diary-row.html", "search-entry", "print-entry.html"}
     assert {rid for _, rid in fragments.RENDERED} == {m.group(1).decode() for m in
                                                       re.finditer(rb'<a href="entries/([^"]+)\.html">', first["diary.html"])}
 
@@ -64,6 +66,8 @@ def test_one_edited_entry_renders_only_its_own_fragments(tmp_path, monkeypatch):
     assert rendered, "the edited entry's fragments were rendered"
     assert {rid for _, rid in rendered} == {slug}, rendered       # no other entry's fragment
     assert rendered[("search-entry", slug)] == 1
+    assert rendered[("print-entry.html", slug)] == 1
+    assert b"A sentence added to the body" in cached["print.html"]
     # one diary row per diary page listing the entry: the full diary and each of its filter pages
     listing = [p for p, data in cached.items() if p.startswith("diary") and f'entries/{slug}.html"'.encode() in data]
     assert rendered[("diary-row.html", slug)] == len(listing) > 1

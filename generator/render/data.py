@@ -72,7 +72,7 @@ class SiteData:
         self._attachments: dict = {}
         for e in model.entries:
             self._attachments[id(e)] = [
-                AttachmentInfo(paths.attachment(e, i, a, redactor), redactor.slug(a.path) if redactor else a.path,
+                AttachmentInfo(paths.attachment(e, i, a, redactor), redactor.path(a.path) if redactor else a.path,
                                a.caption, *_file_facts(model.root / a.path))
                 for i, a in enumerate(e.attachments)]
 
