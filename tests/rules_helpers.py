@@ -65,6 +65,9 @@ CONTACTS = {
 }
 
 
+REFS = {"2026-01-10": "E001", "2026-02-05": "E002", "2026-03-01": "E003", "2026-03-20": "E004"}
+
+
 def _entry(title, date, kind, methods, contacts, criteria, done=True, given="Shared my notes.", body="Account.\n",
            **extra):
     front = {"title": title, "date": date, "kind": kind, "methods": methods, "contacts": contacts,
@@ -74,10 +77,11 @@ def _entry(title, date, kind, methods, contacts, criteria, done=True, given="Sha
     if given:
         front["value"] = {"given": given, "received": "Advice."}
     front.update(extra)
+    front["ref"] = REFS[date]   # last: the other keys keep the lines the tests know
     return front, body
 
 
-ENTRIES = {
+ENTRIES = {   # each with its evidence reference pinned (check --fix would), and evidence-refs.yaml written
     "2026-01-10-meeting-ann": _entry("Met @ann-lee", "2026-01-10", "meeting", ["face-to-face"], ["ann-lee"], ["A/1:1.1"]),
     "2026-02-05-call-bob": _entry("Called @bob-roe", "2026-02-05", "call", ["phone"], ["bob-roe"], ["A/1:1.2", "A/2:1.1"]),
     "2026-03-01-reflection": _entry("Reflecting", "2026-03-01", "reflection", [], [], ["B/1:1.1", "C/1:1.1"],
@@ -109,6 +113,7 @@ class Folio:
         for cid, data in self.contacts.items():
             dump(self.root / "contacts" / f"{cid}.yaml", data)
         (self.root / "entries").mkdir(exist_ok=True)
+        (self.root / "evidence-refs.yaml").write_text(f"last_issued: E{len(REFS):03d}\n", "utf-8")
         for eid, (front, body) in self.entries.items():
             text = "---\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True) + "---\n" + body
             (self.root / "entries" / f"{eid}.md").write_text(text, "utf-8")

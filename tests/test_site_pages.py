@@ -118,16 +118,17 @@ def test_portfolio_json(built_site):
 
 def test_matrix_csv(built_site):
     rows = list(csv.reader(io.StringIO(read(built_site, "matrix/u-1.csv"))))
-    assert rows[0] == ["date", "entry", "title", "U/1:1.1", "U/1:1.2"]
-    assert rows[1][:2] == ["2026-01-20", "2026-01-20-forum-meeting-z-q"] and rows[1][3:] == ["x", ""]
-    assert rows[-1][3:] == ["yes", "yes"]
+    assert rows[0] == ["date", "ref", "entry", "title", "U/1:1.1", "U/1:1.2"]
+    # the fixture's first entry by date; its reference is the first one issued (no entry pins one)
+    assert rows[1][:3] == ["2026-01-20", "E001", "2026-01-20-forum-meeting-z-q"] and rows[1][4:] == ["x", ""]
+    assert rows[-1][4:] == ["yes", "yes"]
 
 
 def test_search_index_is_a_script(built_site):
     js = read(built_site, "search-index.js")
     assert js.startswith("window.PORTFOLIO_SEARCH = [")
     docs = json.loads(js[len("window.PORTFOLIO_SEARCH = "):].rstrip().rstrip(";"))
-    assert ["Staff Club talk with Pat Public", "entries/2026-02-02-staff-club-talk.html"] in [d[:2] for d in docs]
+    assert ["E002 Staff Club talk with Pat Public", "entries/2026-02-02-staff-club-talk.html"] in [d[:2] for d in docs]
     search = read(built_site, "search.html")
     assert '<script src="search-index.js"></script>' in search and "fetch(" not in read(built_site, "assets/search.js")
 
