@@ -98,6 +98,7 @@ class Folio:
         self.frameworks = {"tiny": copy.deepcopy(QUALIFICATION)}
         self.contacts = copy.deepcopy(CONTACTS)
         self.entries = copy.deepcopy(ENTRIES)    # id -> (front matter, body)
+        self.ledger = True   # write evidence-refs.yaml (False: the test keeps its own, or none)
 
     def entry(self, eid) -> dict:
         return self.entries[eid][0]
@@ -113,7 +114,8 @@ class Folio:
         for cid, data in self.contacts.items():
             dump(self.root / "contacts" / f"{cid}.yaml", data)
         (self.root / "entries").mkdir(exist_ok=True)
-        (self.root / "evidence-refs.yaml").write_text(f"last_issued: E{len(REFS):03d}\n", "utf-8")
+        if self.ledger:
+            (self.root / "evidence-refs.yaml").write_text(f"last_issued: E{len(REFS):03d}\n", "utf-8")
         for eid, (front, body) in self.entries.items():
             text = "---\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True) + "---\n" + body
             (self.root / "entries" / f"{eid}.md").write_text(text, "utf-8")

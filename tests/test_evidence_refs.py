@@ -97,7 +97,16 @@ def test_matrix_pages_print_view_search_json_and_csvs_carry_the_references(examp
 
 # -- the rules: each fires, and does not when the records are right ------------------------------------------
 
+def _bare(folio: Folio) -> Folio:
+    """The baseline as a learner has it before any reference is pinned: no `ref:`, no evidence-refs.yaml."""
+    for eid in folio.entries:
+        folio.entry(eid).pop("ref", None)
+    folio.ledger = False
+    return folio
+
+
 def _pinned(folio: Folio) -> Folio:
+    folio.ledger = False   # this test's own ledger, below
     for i, eid in enumerate(sorted(folio.entries), 1):
         folio.entry(eid)["ref"] = f"E{i:03d}"
     (folio.root / "evidence-refs.yaml").parent.mkdir(parents=True, exist_ok=True)
@@ -112,7 +121,7 @@ def test_pinned_references_raise_no_finding(tmp_path):
 
 
 def test_missing_reference_is_a_warning_and_the_site_shows_the_one_fix_would_pin(tmp_path):
-    f = Folio(tmp_path)
+    f = _bare(Folio(tmp_path))
     result = f.check()
     missing = [d for d in result.diagnostics if d.rule == "missing-ref"]
     assert sorted(d.file for d in missing) == sorted(f"entries/{e}.md" for e in f.entries)
@@ -157,7 +166,7 @@ def test_ledger_missing_behind_or_unreadable(tmp_path):
 # -- the commands that issue references ------------------------------------------------------------------------
 
 def test_check_fix_pins_in_date_order_records_the_ledger_and_never_reuses_a_number(tmp_path):
-    f = Folio(tmp_path)
+    f = _bare(Folio(tmp_path))
     f.write()
     proc = cli("check", "--fix", "--source", str(f.root), "--as-of", AS_OF.isoformat())
     assert "+ref: E001" in proc.stdout, proc.stdout + proc.stderr
@@ -178,7 +187,7 @@ def test_check_fix_pins_in_date_order_records_the_ledger_and_never_reuses_a_numb
 
 
 def test_fix_keeps_a_rename_and_an_edit_from_changing_the_reference(tmp_path):
-    f = Folio(tmp_path)
+    f = _bare(Folio(tmp_path))
     f.write()
     cli("check", "--fix", "--source", str(f.root), "--as-of", AS_OF.isoformat())
     before = refs_in(f.root)
