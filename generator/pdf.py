@@ -6,8 +6,8 @@ so instead of writing a PDF.
 
 The PDF is made from the rendered print view only: the URL fetcher serves the files the export has
 already rendered and scanned (the page and the theme's stylesheets) and refuses everything else, so
-nothing outside the scanned output reaches it (no network, no file system). Its text is scanned again
-after rendering (privacy/outputs.py extracts it with pypdf). Metadata is fixed: the creation and
+nothing outside the scanned output reaches it (no network, no file system). Its text, extracted with
+`pdf_text` (pypdf), is scanned again after rendering (export.py, `OutputGuard.check_document`). Metadata is fixed: the creation and
 modification dates are `--as-of`, the identifier a digest of the content, so the same records and
 `--as-of` give the same bytes.
 """

@@ -300,9 +300,6 @@ class Oracle:
     def sample_files(self) -> dict:
         return self._records("iqa")
 
-    def _now_hash(self, rel: str) -> str | None:
-        return self.hash_now(rel)
-
     def assessment_states(self, published_auto=None) -> dict[str, str]:
         """Each chosen criterion of the qualification: its latest decision's outcome (by date, then file
         name), stale when any evidence that decision judged has changed; else claimed when an entry maps to
@@ -316,7 +313,7 @@ class Oracle:
             for c in u.criteria:
                 d = latest.get(c.ref)
                 if d is not None:
-                    changed = any(self._now_hash(j["path"]) != j["sha256"] for j in d.get("evidence") or [])
+                    changed = any(self.hash_now(j["path"]) != j["sha256"] for j in d.get("evidence") or [])
                     out[c.ref] = "stale" if changed else d["outcome"]
                 elif c.evidence or (c.auto and self.met(c, published_auto)):
                     out[c.ref] = "claimed"
