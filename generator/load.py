@@ -1,8 +1,10 @@
 """Stage 1 — load: files on disk → `Source` records that can point at any of their values.
 
-YAML is composed into nodes (PyYAML's C parser where available), then converted to plain
-JSON-like data (dict, list, str, int, float, bool, None; dates become ISO strings) by
-generator/positions.py. Where each key and value sits in the file is found only when a
+A plain YAML document (no anchor, alias, tag, merge or repeated key: almost every record) is
+made into plain JSON-like data (dict, list, str, int, float, bool, None; dates become ISO strings)
+straight from libyaml's events (generator/plain_yaml.py); any other is composed into nodes
+(PyYAML's C parser where available) and converted to the same data by generator/positions.py,
+which reports what is wrong with it. Where each key and value sits in the file is found only when a
 finding asks (`Source.pos`, `Source.value_at`): see positions.py.
 Problems are returned as diagnostics; a file that cannot be read still yields a Source
 with `data=None`, so the rest of the portfolio is checked.
@@ -17,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from . import shipped
+from . import plain_yaml, shipped
 from .registry import finding
 
 from .positions import MAX_DEPTH, Converter, PositionIndex, Unreadable
@@ -119,6 +121,11 @@ def _indenting_tab(text: str, mark) -> tuple[int, int] | None:
 
 def parse_yaml(text: str, source: Source, diagnostics: list, line_offset: int = 0):
     """Parse one YAML document into `source.data`; report syntax errors with their position."""
+    data = plain_yaml.load(text)   # a plain document (almost every record) straight from the parser's events
+    if data is not None:
+        source.data = data
+        source.yaml_text, source.yaml_offset = text, line_offset
+        return
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:

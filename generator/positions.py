@@ -1,7 +1,8 @@
 """YAML nodes → plain data, and the positions of keys and values, recorded only when asked for.
 
-Loading (generator/load.py) composes each file with PyYAML's C parser and converts the nodes to plain
-JSON-like data (dict, list, str, int, float, bool, None; dates become ISO strings) *without* recording
+Loading (generator/load.py) makes a plain document's values straight from libyaml's events
+(generator/plain_yaml.py, which gives up on anything below); any other document is composed with PyYAML's
+C parser here and its nodes converted to plain JSON-like data (dict, list, str, int, float, bool, None; dates become ISO strings) *without* recording
 where anything is: most files never need a position, and recording one for every key and value was a
 third of the load. A finding that needs one asks its `Source` (or the model's `Origin`), whose
 `PositionIndex` composes the same text again the first time and records, for every path into the data,
@@ -30,6 +31,22 @@ _constructor = yaml.constructor.SafeConstructor()
 
 MAX_DEPTH = 50          # records nest about 8 deep; far deeper is a mistake (and would exhaust the stack)
 MAX_ALIAS_VALUES = 10_000   # values copied by aliases: a few small anchors are fine, a "billion laughs" is not
+
+
+def scalar_value(node):
+    """The value of a scalar node whose tag is not str (a date, number, bool, null ...), as loading keeps it."""
+    try:
+        value = _constructor.construct_object(node)
+    except (ValueError, yaml.constructor.ConstructorError, OverflowError):
+        return node.value  # e.g. 2026-02-30: keep the text; the schema's date format flags it
+    finally:   # the constructor remembers every node it made; these are made once: forget them
+        _constructor.constructed_objects.pop(node, None)
+        _constructor.recursive_objects.pop(node, None)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return node.value
+    return value
 
 
 class Unreadable(Exception):
@@ -84,15 +101,7 @@ class Converter:
     def _scalar(self, node):
         if node.tag == _STR:   # most values: no need for the constructor
             return node.value
-        try:
-            value = _constructor.construct_object(node)
-        except (ValueError, yaml.constructor.ConstructorError, OverflowError):
-            return node.value  # e.g. 2026-02-30: keep the text; the schema's date format flags it
-        if isinstance(value, (dt.date, dt.datetime)):
-            return value.isoformat()
-        if isinstance(value, bytes):
-            return node.value
-        return value
+        return scalar_value(node)
 
     def _mapping(self, node, path):
         out: dict = {}
@@ -162,7 +171,7 @@ class PositionIndex:
     def _build(self) -> None:
         key_pos: dict = {}
         value_pos: dict = {}
-        if self.text:
+        if self.text and plain_yaml.load(self.text, self.offset, key_pos, value_pos) is None:
             try:
                 node = yaml.compose(self.text, Loader=Loader)
                 if node is not None:
@@ -171,3 +180,6 @@ class PositionIndex:
                 key_pos.clear()   # cannot happen for a text that loaded; positions then fall back to (1, 1)
                 value_pos.clear()
         self._key_pos, self._value_pos = key_pos, value_pos
+
+
+from . import plain_yaml   # noqa: E402 - it builds on this module's scalar_value
