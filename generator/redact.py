@@ -16,6 +16,7 @@ and does not grow with the number of contacts.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -295,10 +296,12 @@ class _Heads:
 _NO_HEADS: tuple = ()   # no name can match an ASCII text
 
 
-def _ascii_like(ch: str) -> list:
-    """The ASCII characters, lowered, that `ch` matches in an IGNORECASE pattern."""
+@functools.lru_cache(maxsize=None)
+def _ascii_like(ch: str) -> tuple:
+    """The ASCII characters, lowered, that `ch` matches in an IGNORECASE pattern (asked for every letter of
+    every hidden name's first part: a few dozen letters, each tried against 128 characters once)."""
     pattern = re.compile(re.escape(ch), re.IGNORECASE)
-    return sorted({chr(a).lower() for a in range(128) if pattern.fullmatch(chr(a))})
+    return tuple(sorted({chr(a).lower() for a in range(128) if pattern.fullmatch(chr(a))}))
 
 
 def _redacted_entry(e, r) -> tuple:

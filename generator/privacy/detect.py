@@ -299,8 +299,8 @@ class _Starts:
         for w in words:   # a word's first run of letters: where it can start
             groups.setdefault(_RUN.match(w).group(0), []).append(w)
         self.heads = list(groups)
-        self.tails = [re.compile("(?:" + "|".join(_SEP.join(re.escape(p) for p in w.split(" ")) for w in ws)
-                                 + r")(?![^\W_])") for ws in groups.values()]
+        self._groups = list(groups.values())
+        self._tails: dict = {}   # compiled when its head is first found: most heads never are in a check
         # leftmost-longest: a head found inside a longer word never hides one that starts a word, since
         # heads are letters only and a word start follows a character that is not
         self.automaton = AhoCorasick(self.heads, matchkind=MatchKind.LeftmostLongest) if groups else None
@@ -309,6 +309,15 @@ class _Starts:
         # many heads inside words, each of which cost a look in Python)
         self.spaced = AhoCorasick([" " + h for h in self.heads], matchkind=MatchKind.LeftmostLongest) \
             if groups else None
+
+    def tail(self, i: int) -> re.Pattern:
+        """The names that start with head `i`, longest first, as one pattern ending where a word does."""
+        pattern = self._tails.get(i)
+        if pattern is None:
+            pattern = self._tails[i] = re.compile(
+                "(?:" + "|".join(_SEP.join(re.escape(p) for p in w.split(" ")) for w in self._groups[i])
+                + r")(?![^\W_])")
+        return pattern
 
     def find(self, text: str):
         if self.automaton is None or not text:
@@ -320,7 +329,7 @@ class _Starts:
             e -= shift
             if s < end or (s and _ALNUM.match(text, s - 1)) or (e < size and _ALNUM.match(text, e)):
                 continue   # inside a word
-            m = self.tails[i].match(text, s)
+            m = self.tail(i).match(text, s)
             if m is not None:
                 end = m.end()
                 yield s, end, m.group(0)
