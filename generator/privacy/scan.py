@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic
 from ..registry import finding
-from . import fields, parallel, tombstone
+from . import fields, tombstone
 from .detect import Known, Names, shapes
 from .mentions import MENTION
 from .normalise import line_col, normalise
@@ -322,19 +322,20 @@ def scanner(sources, checks: dict, memo: dict | None = None) -> Scanner:
         if consent.get("erasure_requested"):
             continue   # never published (erased-contact stands until the file is gone)
         units.run(s.file, (s.digest, fp), lambda s=s, consent=consent: _contact(sc, s, consent))
-    tasks = []   # (entry, its publishable attachments, the text attachments first attached by it)
     for s in sources.entries:
         if not isinstance(s.data, dict):
             continue
         attached = [(i, att["path"]) for i, att in enumerate(s.data.get("attachments") or [])
                     if isinstance(att, dict) and isinstance(att.get("path"), str) and _publishable(sc, att["path"])]
-        texts = []
-        for _, rel in attached:   # attachments are copied as they are: each text one is read once
+        units.run(s.file, (s.digest, fp, attached), lambda s=s, attached=attached: _entry(sc, s, attached))
+        for _, rel in attached:   # attachments are copied as they are
             if (sc.root / rel).suffix.lower() in TEXT_ATTACHMENTS and rel not in sc.attachments:
                 sc.attachments.add(rel)
-                texts.append(rel)
-        tasks.append((s, attached, texts))
-    parallel.run_entries(sc, units, tasks, _entry_task)
+                data = _attached_bytes(sc, rel)
+                if data is not None:
+                    units.run(rel, (hashlib.sha256(data).hexdigest(), fp), lambda rel=rel, data=data: sc.body(
+                        rel, data.decode("utf-8", errors="replace"), 1, "the attachment", mentions=False,
+                        attachment=True))
     for s in [*getattr(sources, "assessments", []), *getattr(sources, "iqa", [])]:
         if isinstance(s.data, dict):   # assessors' feedback and the learner's replies are published too
             units.run(s.file, (s.digest, fp), lambda s=s: sc.quiet(
@@ -347,19 +348,6 @@ def scanner(sources, checks: dict, memo: dict | None = None) -> Scanner:
                 v for _, v in sc.strings(s.data, (), _never)) or sc.walk(s, s.data, (), _where, keys=False))
     units.close()
     return sc
-
-
-def _entry_task(sc: Scanner, units: _Memo, task) -> None:
-    """One entry's scan and its text attachments', each by its memo key."""
-    s, attached, texts = task
-    fp = sc.fingerprint
-    units.run(s.file, (s.digest, fp, attached), lambda: _entry(sc, s, attached))
-    for rel in texts:
-        data = _attached_bytes(sc, rel)
-        if data is not None:
-            units.run(rel, (hashlib.sha256(data).hexdigest(), fp), lambda rel=rel, data=data: sc.body(
-                rel, data.decode("utf-8", errors="replace"), 1, "the attachment", mentions=False,
-                attachment=True))
 
 
 def _contact(sc: Scanner, s, consent: dict) -> None:
