@@ -2,8 +2,8 @@
 
 Loading (generator/load.py) makes a plain document's values straight from libyaml's events
 (generator/plain_yaml.py, which gives up on anything below); any other document is composed with PyYAML's
-C parser here and its nodes converted to plain JSON-like data (dict, list, str, int, float, bool, None; dates become ISO strings) *without* recording
-where anything is: most files never need a position, and recording one for every key and value was a
+C parser here and its nodes converted to plain JSON-like data (dict, list, str, int, float, bool, None;
+dates become ISO strings) *without* recording where anything is: most files never need a position, and recording one for every key and value was a
 third of the load. A finding that needs one asks its `Source` (or the model's `Origin`), whose
 `PositionIndex` composes the same text again the first time and records, for every path into the data,
 where its key and its value sit. The conversion is the same code both times, so a path's position is
