@@ -230,6 +230,8 @@ class Server:
         self.httpd = _HTTPServer(("127.0.0.1", port), partial(handler, directory=str(self.out)))
         self.port = self.httpd.server_address[1]
         self.observer = Observer()
+        self._events = _Events(self)
+        self._watches: dict = {}   # folder name -> (watch, inode): what watch_folders has scheduled
         self._threads: list[threading.Thread] = []
         self._http: threading.Thread | None = None
 
@@ -271,6 +273,29 @@ class Server:
             self._say(to_text(result.errors) + "portfolio: not rebuilt: still serving the last good site")
         return result.published
 
+    def watch_folders(self) -> None:
+        """Watch each record folder (and the theme's) recursively, including one that did not exist when serve
+        started or was replaced since: `assessments/` appears with an assessor's first decision, a theme folder
+        when `site.theme` is set. The root is watched only for its own entries, so the creation of a folder is
+        seen there and brings us here, while the files saved inside it need a watch of their own."""
+        for name in WATCHED + self.extra:
+            folder = self.source / name
+            try:
+                inode = folder.stat().st_ino if folder.is_dir() else None
+            except OSError:
+                inode = None
+            known = self._watches.get(name)
+            if known and known[1] == inode:
+                continue
+            if known:   # gone or replaced: its watch follows the old folder, if anything
+                del self._watches[name]
+                try:
+                    self.observer.unschedule(known[0])
+                except KeyError:   # watchdog already dropped the watch of a deleted folder
+                    pass
+            if inode is not None:
+                self._watches[name] = (self.observer.schedule(self._events, str(folder), recursive=True), inode)
+
     def poke(self) -> None:
         self._last_poke = time.monotonic()
         self._poked.set()
@@ -283,14 +308,14 @@ class Server:
             while time.monotonic() - self._last_poke < DEBOUNCE:   # wait for the saves to settle
                 time.sleep(DEBOUNCE / 4)
             if not self._stop.is_set():
+                self.watch_folders()   # first, so a file saved into a new folder during the build is seen
                 self.rebuild()
+                self.watch_folders()   # the build may have named a theme folder
 
     def start(self) -> "Server":
         self.rebuild()
-        self.observer.schedule(_Events(self), str(self.source), recursive=False)
-        for name in WATCHED + self.extra:
-            if (self.source / name).is_dir():
-                self.observer.schedule(_Events(self), str(self.source / name), recursive=True)
+        self.observer.schedule(self._events, str(self.source), recursive=False)
+        self.watch_folders()
         self.observer.start()
         for target in (self.httpd.serve_forever, self._watch_loop):
             t = threading.Thread(target=target, daemon=True)

@@ -170,3 +170,35 @@ def test_ctrl_c_just_after_the_serving_line_still_stops_cleanly(tmp_path, monkey
     assert outcome == [0] and said[-1] == "portfolio: stopping"
     server, = stopped
     assert not any(th.is_alive() for th in server._threads)
+
+
+def settled(server, quiet=0.6) -> int:
+    """The build counter once no rebuild has happened for `quiet` seconds (the events of a change have settled)."""
+    seen, since = version(server), time.monotonic()
+    while time.monotonic() - since < quiet:
+        time.sleep(0.05)
+        now = version(server)
+        if now != seen:
+            seen, since = now, time.monotonic()
+    return seen
+
+
+def test_a_record_folder_made_after_serve_started_is_watched(server):
+    """`assessments/` appears when an assessor records a first decision while the learner serves: saves inside
+    it must rebuild, not only its creation (the root is watched for its own entries only)."""
+    folder = server.source / "assessments"
+    assert not folder.exists()
+    v0 = version(server)
+    folder.mkdir()
+    assert wait_for(lambda: version(server) > v0), "no rebuild after the folder appeared"
+    v1 = settled(server)
+    (folder / "2026-03-10-first.yaml").write_text("learner: x\n")
+    assert wait_for(lambda: version(server) > v1), "a save inside the new folder did not rebuild"
+
+    # replaced (deleted and made again): the new folder is watched, not the old one's inode
+    shutil.rmtree(folder)
+    settled(server)
+    folder.mkdir()
+    v2 = settled(server)
+    (folder / "2026-03-11-second.yaml").write_text("learner: y\n")
+    assert wait_for(lambda: version(server) > v2), "a save inside the re-made folder did not rebuild"
