@@ -35,6 +35,7 @@ from pathlib import Path
 from . import __version__
 from .diagnostics import Diagnostic
 from .load import Source
+from .outdir import default_dir  # noqa: F401  (where it has always been imported from)
 from .pagecache import RACY_NS, PageCache
 from .write import OutputRecord
 
@@ -55,10 +56,6 @@ class FileRecord:
     source: Source
     diagnostics: list                 # what loading it found
     checked: tuple | None = None      # (schema diagnostics, valid) once validated
-
-
-def default_dir(source: Path) -> Path:
-    return Path(source) / ".cache" / "portfolio"
 
 
 @lru_cache(maxsize=None)

@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import __version__, pipeline, report
+from . import __version__, report
 from .failures import Failure, os_error
 from .outdir import UnsafeOutput
 
@@ -53,8 +53,13 @@ def _cache_options(p: argparse.ArgumentParser) -> None:
 def _cache(args):
     if getattr(args, "no_cache", True):
         return None
-    from .cache import Cache, default_dir
-    return Cache(args.cache or default_dir(args.source))
+    from .cache import Cache
+    return Cache(_cache_dir(args))
+
+
+def _cache_dir(args) -> Path:
+    from .outdir import default_dir
+    return args.cache or default_dir(args.source)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -187,8 +192,9 @@ def _report(result, args) -> None:
 def _stage_times(result) -> None:
     """PORTFOLIO_STAGE_TIMES=1: each stage's wall time on stderr (docs/performance.md), for `make bench`."""
     if os.environ.get("PORTFOLIO_STAGE_TIMES"):
+        stream = getattr(sys.stderr, "stream", sys.stderr)   # past the Tee: a replayed run has its own times
         for name, seconds in result.stages.items():
-            print(f"portfolio: stage {name}: {seconds:.3f} s", file=sys.stderr)
+            print(f"portfolio: stage {name}: {seconds:.3f} s", file=stream)
 
 
 def leave(status: int) -> None:
@@ -264,6 +270,47 @@ def _run(args) -> int:
                   "--port 0 picks a free one)", file=sys.stderr)
             return 2
     as_of = args.as_of or dt.date.today()
+    stamp = _stamp(args, as_of)
+    if stamp is None:
+        return _checked(args, as_of)
+    status = stamp.answer()
+    if status is not None:   # nothing changed since the last run that succeeded: say what it said
+        if os.environ.get("PORTFOLIO_STAGE_TIMES") and args.started is not None:
+            print(f"portfolio: stage up to date: {time.perf_counter() - args.started:.3f} s", file=sys.stderr)
+        return status
+    stamp.forget()
+    from .uptodate import Tee
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = Tee(streams[0]), Tee(streams[1])
+    try:
+        status = _checked(args, as_of)
+    finally:
+        printed = sys.stdout.getvalue(), sys.stderr.getvalue()
+        sys.stdout, sys.stderr = streams
+    model = getattr(args, "model", None)
+    if model is not None:
+        from .render.environment import theme_dirs
+        stamp.record(status, *printed, extra_dirs=theme_dirs(model))
+    return status
+
+
+def _stamp(args, as_of):
+    """The up-to-date look (generator/uptodate.py) for `build` and `check`, unless the cache is off or
+    the run writes records (`check --fix`)."""
+    if args.command not in ("build", "check") or args.no_cache or getattr(args, "fix", False):
+        return None
+    from .uptodate import Stamp
+    out = (args.out or args.source / "site") if args.command == "build" else None
+    parts = {"command": args.command, "version": __version__, "source": str(args.source.resolve()),
+             "out": str(Path(out).resolve()) if out else "", "as_of": as_of.isoformat(), "strict": args.strict,
+             "cache": str(Path(_cache_dir(args)).resolve()),
+             "report": [args.format, args.quiet, args.only, args.min_severity]}
+    return Stamp(_cache_dir(args), args.command, parts, args.source, out)
+
+
+def _checked(args, as_of) -> int:
+    """`check`, `build` or `export`, run in full."""
+    from . import pipeline
     cache = _cache(args)
     try:
         if args.command == "check":
@@ -278,6 +325,7 @@ def _run(args) -> int:
                     result = pipeline.check(args.source, as_of, cache)
             if cache is not None:
                 cache.save()
+            args.model = result.model
             _report(result, args)
             _stage_times(result)
             return 1 if result.failed(args.strict) else 0
@@ -286,6 +334,7 @@ def _run(args) -> int:
         out = args.out or args.source / "site"
         began = time.perf_counter()
         result = pipeline.build(args.source, out, as_of, args.strict, cache)
+        args.model = result.model
         # every second of the process is in one stage: imports, arguments and opening the cache
         # before the pipeline ("start"), printing the findings after it ("report")
         started = began if args.started is None else args.started

@@ -18,6 +18,11 @@ import zipfile
 from pathlib import Path
 
 MARKER = ".portfolio-site"
+
+
+def default_dir(source: Path) -> Path:
+    """The incremental-build cache's folder (and `serve`'s site inside it), unless `--cache DIR` names one."""
+    return Path(source) / ".cache" / "portfolio"
 # The marker lists every file the publish wrote, so the next publish can tell a file someone put there
 # since (a CNAME, notes) from its own and refuse rather than destroy it.
 MARKER_HEAD = (b"This folder is a site written by the portfolio generator (portfolio build).\n"

@@ -21,6 +21,7 @@ import hashlib
 import os
 from pathlib import Path
 
+from .uptodate import git_head
 from .write import intact
 
 RACY_NS = 2_000_000_000      # a file changed this close to the last look may share its recorded status
@@ -42,21 +43,6 @@ def astuple(d) -> tuple:
 def _index_facts(e) -> tuple:
     return (e.id, e.ref, e.title, str(e.date), e.kind, tuple(e.methods), tuple(c.key for c in e.contacts),
             tuple(n.id for n in e.networks), tuple(g.id for g in e.goals), tuple(c.ref for c in e.criteria))
-
-
-def git_head(root) -> str:
-    """The commit checked out (entry pages show dates from git history); '' outside a repository."""
-    import shutil
-    import subprocess
-    git = shutil.which("git")
-    if not git or root is None:
-        return ""
-    try:
-        proc = subprocess.run([git, "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
-                              timeout=10, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return ""
-    return proc.stdout.strip() if proc.returncode == 0 else ""
 
 
 def tree_digest(folders: list[Path]) -> str:
