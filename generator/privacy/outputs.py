@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections import Counter
 from pathlib import Path
 
 from .detect import Known, Names
@@ -26,33 +27,52 @@ TEXT_SUFFIXES = {".html", ".htm", ".json", ".js", ".csv", ".svg", ".txt", ".md",
                  ".yaml", ".yml", ".ics", ".vcf", ".rtf", ".log", ".matrix", ""}
 
 
-BLOCK = 1 << 18   # bytes of a large file normalised at a time (normalised_text)
+BLOCK = 1 << 18   # bytes of a large file normalised and scanned at a time (normalised_blocks, _seek_stream)
+# files scanned as a stream ("files") and the pieces they were scanned in ("pieces"), in this process:
+# tests count the work here (speed is never asserted by timing)
+STREAMED: Counter = Counter()
 _GAP = re.compile(rb"[ \t\n\r\f\v]")
 
 
 def normalised_text(data: bytes) -> str:
-    """`normalise(data.decode("utf-8", errors="replace"), track=False).text`, a block at a time, so a
-    large page never has several full-size copies of itself alive at once (a 5 MB page took 80 MB).
+    """`normalise(data.decode("utf-8", errors="replace"), track=False).text`, a block at a time (the
+    blocks of `normalised_blocks`, joined)."""
+    return "".join(normalised_blocks(data))
 
-    Blocks are cut just before an ASCII space or line break, and their normalised texts joined: the
-    same text, because nothing reaches across such a cut. Decoding: an ASCII byte is never part of a
-    UTF-8 sequence, valid or not. `normalise`: the character after the cut is no part of any pattern
-    it substitutes — not of an entity, a percent run or a backslash escape (which take letters,
-    digits, '#', ';', '%' or punctuation after their first character, even on a second decoding pass
-    over what the block before decoded to), nor of a run of non-ASCII characters — and the rest
-    (deleting characters, folding case) goes character by character. tests/test_privacy_matcher.py
-    checks this against the whole text. The matchers then read the whole normalised text."""
+
+def normalised_blocks(data: bytes):
+    """The normalised text of `data` in pieces whose join is `normalise(data.decode("utf-8",
+    errors="replace"), track=False).text`, so a large page never has several full-size copies of
+    itself alive at once (a 5 MB page took 80 MB).
+
+    Blocks are cut just before an ASCII space or line break, and each normalised alone: the same text,
+    because nothing reaches across such a cut. Decoding: an ASCII byte is never part of a UTF-8
+    sequence, valid or not. `normalise`: the character after the cut is no part of any pattern it
+    substitutes — not of an entity, a percent run or a backslash escape (which take letters, digits,
+    '#', ';', '%' or punctuation after their first character, even on a second decoding pass over
+    what the block before decoded to), nor of a run of non-ASCII characters — and the rest (deleting
+    characters, folding case) goes character by character. tests/test_privacy_matcher.py checks this
+    against the whole text."""
     if len(data) <= BLOCK:
-        return normalise(data.decode("utf-8", errors="replace"), track=False).text
-    pieces, start = [], 0
+        yield normalise(data.decode("utf-8", errors="replace"), track=False).text
+        return
+    start = 0
     while start < len(data):
         gap = _GAP.search(data, start + max(BLOCK, 1))   # every block holds at least one byte
         cut = gap.start() if gap else len(data)
-        pieces.append(normalise(data[start:cut].decode("utf-8", errors="replace"), track=False).text)
+        yield normalise(data[start:cut].decode("utf-8", errors="replace"), track=False).text
         start = cut
-    return "".join(pieces)
 
 
+# Characters no finding of `_seek`'s matchers can hold, in normalised text: a hidden name is letters,
+# apostrophes and runs of spaces, '_', '-' or '.'; an e-mail address [\w.+'-] around '@'; a URL or a
+# phone number stops before '<', '>' and '"' (detect.URL, detect.LOOSE_PHONE, detect.EMAIL). Only a
+# channel value kept as a literal (a handle: any characters) can hold one: see `_seek_stream`.
+_BARRIER = re.compile('[<>"]')
+
+
+def _last_barrier(text: str) -> int:
+    return max(text.rfind("<"), text.rfind(">"), text.rfind('"'))
 class PersonalDataInOutput(Exception):
     def __init__(self, path: str, what: str):
         super().__init__(f"{path}: {what}")
@@ -88,7 +108,10 @@ class OutputGuard:
             if data is not None and self.channels:
                 self._text(rel, data.decode("latin-1"), "its bytes")
             return
-        self._seek(rel, normalised_text(data), "its text")
+        if len(data) <= BLOCK:
+            self._seek(rel, normalise(data.decode("utf-8", errors="replace"), track=False).text, "its text")
+        else:
+            self._seek_stream(rel, normalised_blocks(data), "its text")
 
     def check_document(self, rel: str, data: bytes, text: str) -> None:
         """A document the tool made (the submission PDF): its bytes as any binary file's, then its text as
@@ -103,6 +126,47 @@ class OutputGuard:
         if self.channels and self.channels.find(t):
             raise PersonalDataInOutput(rel, f"{where} holds a contact's channel value")
         if self.names.find(t, parts=False):
+            raise PersonalDataInOutput(rel, f"{where} holds the name of a contact who has not consented")
+
+    def _seek_stream(self, rel: str, blocks, where: str) -> None:
+        """`_seek` of the text the `blocks` join to, holding about one block at a time, with the same
+        verdict and message. The text is scanned in pieces cut just before a barrier character
+        (`_BARRIER`): no name, address, URL or phone number reaches across one, and each matcher's
+        look-arounds see at a piece's edge what they see there in the whole text (the barrier itself,
+        which is no letter, digit or part of any pattern, or the text's end), so a piece's findings are
+        exactly the whole text's findings within it. A literal channel value may hold any character: it
+        is sought again in a window of the last `longest - 1` characters before each piece and the
+        piece, which holds every occurrence that ends in the piece. Text without a barrier is carried
+        into the next piece (so a finding is never cut, however long). Both kinds are looked for to the
+        end, as in the whole text: a channel value is reported before a name, as `_seek` does."""
+        literals = self.channels.literals if self.channels else ()
+        reach = max(map(len, literals), default=1) - 1
+        channel = name = False
+        carry, tail = "", ""
+        STREAMED["files"] += 1
+
+        def look(piece: str) -> None:
+            nonlocal channel, name, tail
+            STREAMED["pieces"] += 1
+            channel = channel or bool(self.channels and self.channels.find(piece))
+            name = name or bool(self.names.find(piece, parts=False))
+            if literals and not channel:
+                window = tail + piece[:reach]
+                channel = any(lit in window for lit in literals)
+            tail = (tail + piece)[-reach:] if reach else ""
+
+        for block in blocks:
+            text = carry + block
+            cut = _last_barrier(text)
+            if cut > 0:
+                look(text[:cut])
+                carry = text[cut:]
+            else:
+                carry = text
+        look(carry)
+        if channel:
+            raise PersonalDataInOutput(rel, f"{where} holds a contact's channel value")
+        if name:
             raise PersonalDataInOutput(rel, f"{where} holds the name of a contact who has not consented")
 
     def trust(self, manifest: dict | None, fingerprint: str | None) -> "OutputGuard":
