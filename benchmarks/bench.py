@@ -76,8 +76,8 @@ def run(cmd: list[str], cwd: Path | None = None, timeout: float = 1800, env: dic
     return result
 
 
-def tree_pss_kib(root: int) -> int:
-    """Sum of Pss (KiB) over `root` and every process descended from it, now."""
+def family(root: int) -> list[int]:
+    """`root` and every process descended from it, now (from /proc/PID/stat's parent ids)."""
     parents: dict[int, int] = {}
     for d in os.listdir("/proc"):
         if d.isdigit():
@@ -87,22 +87,29 @@ def tree_pss_kib(root: int) -> int:
                 parents[int(d)] = int(stat[stat.rindex(b")") + 2:].split()[1])
             except (OSError, ValueError):
                 continue
-    family, grew = {root}, True
+    found, grew = {root}, True
     while grew:
-        more = {p for p, pp in parents.items() if pp in family} - family
-        family |= more
+        more = {p for p, pp in parents.items() if pp in found} - found
+        found |= more
         grew = bool(more)
-    total = 0
-    for p in family:
-        try:
-            with open(f"/proc/{p}/smaps_rollup") as f:
-                for line in f:
-                    if line.startswith("Pss:"):
-                        total += int(line.split()[1])
-                        break
-        except OSError:
-            continue
-    return total
+    return sorted(found)
+
+
+def pss_kib(pid: int) -> int:
+    """Pss (KiB) of one process, now; 0 once it has gone."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def tree_pss_kib(root: int) -> int:
+    """Sum of Pss (KiB) over `root` and every process descended from it, now."""
+    return sum(pss_kib(p) for p in family(root))
 
 
 def measure_serve_edit(portfolio: Path) -> float | None:

@@ -22,36 +22,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from bench import AS_OF, PORTFOLIO, REPO, stage_times  # noqa: E402
-
-
-def family(root: int) -> list[int]:
-    parents: dict[int, int] = {}
-    for d in os.listdir("/proc"):
-        if d.isdigit():
-            try:
-                with open(f"/proc/{d}/stat", "rb") as f:
-                    stat = f.read()
-                parents[int(d)] = int(stat[stat.rindex(b")") + 2:].split()[1])
-            except (OSError, ValueError):
-                continue
-    found, grew = {root}, True
-    while grew:
-        more = {p for p, pp in parents.items() if pp in found} - found
-        found |= more
-        grew = bool(more)
-    return sorted(found)
-
-
-def pss_kib(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as f:
-            for line in f:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+from bench import AS_OF, PORTFOLIO, REPO, family, pss_kib, stage_times  # noqa: E402
 
 
 def measure(portfolio: Path, out: Path, env: dict | None = None) -> dict:
