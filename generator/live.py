@@ -10,7 +10,8 @@ page's key (generator/pagecache.py: a digest of everything the page may show) â€
    check and the analysis are recomputed in memory);
 2. renders only the pages whose key changed, and compares each one's bytes with what is served;
 3. scans only the changed files with the output guard â€” or every file, when what the guard looks for
-   (the contacts' channels, the names without consent, `checks.allow_personal_data`) changed;
+   (the contacts' channels, the names without consent, `checks.allow_personal_data`) changed; a large
+   file (the print view, portfolio.json) only in its segments that did not pass before (privacy/segments.py);
 4. writes only the changed files into the served folder, each replaced atomically, and removes the
    files the site no longer has.
 
@@ -34,6 +35,7 @@ from .failures import writing
 from .outdir import MARKER, check_output, marker_text
 from .pagecache import file_facts
 from .privacy.outputs import OutputGuard, PersonalDataInOutput
+from .privacy import segments
 from .render import render_site
 from .render.assets import site_copies
 from .render.environment import theme_dirs
@@ -51,6 +53,7 @@ class Live:
         self.guarded = ""                 # OutputGuard.fingerprint every served file has passed
         self.base = ""                    # the part of every page's key shared by all pages (pagecache)
         self._known: dict = {}            # copied files' status and sha256 (pagecache.file_facts)
+        self._segments = segments.SegmentMemo()   # the large files' segments that passed the guard
         self.stats = {"rendered": 0, "written": 0, "removed": 0, "scanned": 0, "full": 0}
         self.timings: dict = {}
 
@@ -158,9 +161,9 @@ class Live:
         from .registry import finding
         try:
             for rel, data in changed.items():
-                guard.check(rel, data)
+                segments.check(guard, rel, data, self._segments)
             for rel in sorted(unchanged):
-                guard.check(rel, (self.out / rel).read_bytes())
+                segments.check(guard, rel, (self.out / rel).read_bytes(), self._segments)
         except PersonalDataInOutput as exc:
             return [finding("personal-data", f"site/{exc.path}", (1, 1),
                             f"the built site would publish personal data: {exc.what}; nothing was published",

@@ -108,10 +108,14 @@ class OutputGuard:
             if data is not None and self.channels:
                 self._text(rel, data.decode("latin-1"), "its bytes")
             return
+        self._raise(rel, "its text", *self.verdict(data))
+
+    def verdict(self, data: bytes) -> tuple[bool, bool]:
+        """(holds a channel value, holds a hidden full name) of a text file's bytes: `_seek`'s answer
+        for the whole normalised text, a large one scanned as a stream (`_seek_stream`)."""
         if len(data) <= BLOCK:
-            self._seek(rel, normalise(data.decode("utf-8", errors="replace"), track=False).text, "its text")
-        else:
-            self._seek_stream(rel, normalised_blocks(data), "its text")
+            return self._found(normalise(data.decode("utf-8", errors="replace"), track=False).text)
+        return self._stream(normalised_blocks(data))
 
     def check_document(self, rel: str, data: bytes, text: str) -> None:
         """A document the tool made (the submission PDF): its bytes as any binary file's, then its text as
@@ -123,14 +127,24 @@ class OutputGuard:
         self._seek(rel, normalise(text, track=False).text, where)
 
     def _seek(self, rel: str, t: str, where: str) -> None:
-        if self.channels and self.channels.find(t):
+        self._raise(rel, where, *self._found(t))
+
+    def _found(self, t: str) -> tuple[bool, bool]:
+        return bool(self.channels and self.channels.find(t)), bool(self.names.find(t, parts=False))
+
+    @staticmethod
+    def _raise(rel: str, where: str, channel: bool, name: bool) -> None:
+        """A channel value is reported before a name, wherever each is in the text."""
+        if channel:
             raise PersonalDataInOutput(rel, f"{where} holds a contact's channel value")
-        if self.names.find(t, parts=False):
+        if name:
             raise PersonalDataInOutput(rel, f"{where} holds the name of a contact who has not consented")
 
     def _seek_stream(self, rel: str, blocks, where: str) -> None:
-        """`_seek` of the text the `blocks` join to, holding about one block at a time, with the same
-        verdict and message. The text is scanned in pieces cut just before a barrier character
+        self._raise(rel, where, *self._stream(blocks))
+
+    def _stream(self, blocks) -> tuple[bool, bool]:
+        """`_found` of the text the `blocks` join to (its verdict), holding about one block at a time. The text is scanned in pieces cut just before a barrier character
         (`_BARRIER`): no name, address, URL or phone number reaches across one, and each matcher's
         look-arounds see at a piece's edge what they see there in the whole text (the barrier itself,
         which is no letter, digit or part of any pattern, or the text's end), so a piece's findings are
@@ -138,7 +152,7 @@ class OutputGuard:
         is sought again in a window of the last `longest - 1` characters before each piece and the
         piece, which holds every occurrence that ends in the piece. Text without a barrier is carried
         into the next piece (so a finding is never cut, however long). Both kinds are looked for to the
-        end, as in the whole text: a channel value is reported before a name, as `_seek` does."""
+        end, as in the whole text, so the message (`_raise`) is the whole text's."""
         literals = self.channels.literals if self.channels else ()
         reach = max(map(len, literals), default=1) - 1
         channel = name = False
@@ -164,10 +178,7 @@ class OutputGuard:
             else:
                 carry = text
         look(carry)
-        if channel:
-            raise PersonalDataInOutput(rel, f"{where} holds a contact's channel value")
-        if name:
-            raise PersonalDataInOutput(rel, f"{where} holds the name of a contact who has not consented")
+        return channel, name
 
     def trust(self, manifest: dict | None, fingerprint: str | None) -> "OutputGuard":
         """The last publish's manifest (site path -> write.OutputRecord) and the fingerprint it was
