@@ -54,6 +54,7 @@ class Live:
         self.base = ""                    # the part of every page's key shared by all pages (pagecache)
         self._known: dict = {}            # copied files' status and sha256 (pagecache.file_facts)
         self._segments = segments.SegmentMemo()   # the large files' segments that passed the guard
+        self._stores: dict = {}           # fragment stores written: path -> (file status, store)
         self.stats = {"rendered": 0, "written": 0, "removed": 0, "scanned": 0, "full": 0}
         self.timings: dict = {}
 
@@ -71,6 +72,9 @@ class Live:
         fingerprint = guard.fingerprint
         model = result.model
         pages = self.cache.pages(model, result.diagnostics, as_of, self.out, theme_dirs(model), result.redactor)
+        # the print view's frame is kept apart from its entries (a body edit joins them again),
+        # and the fragment stores this session wrote are read from memory while their files are unchanged
+        pages.split, pages.stores = True, self._stores
         # what every page's key holds changed (a template, portfolio.yaml, an entry's title or date, a
         # contact's name, the redaction...): every page is rendered again, and the whole new site is
         # streamed into a new folder rather than held in memory

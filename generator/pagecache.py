@@ -100,6 +100,8 @@ class PageCache:
     def __init__(self, cache, model, findings, as_of, out: Path, templates: list[Path], code: str, redactor=None):
         import time
         self.out = out
+        self.split = False      # keep the print view's frame apart from its entries (render/skeleton.py): serve
+        self.stores = None      # serve: the fragment stores it wrote, kept in memory (render/fragments.py `_read`)
         self.previous = cache.manifest(out)
         self.keys: dict[str, str] = {}
         self._records: dict = {}
@@ -176,7 +178,7 @@ class PageCache:
         if folder is None:
             return Fragments()
         name = hashlib.sha256(f"{self.out}\0{page_path}".encode("utf-8")).hexdigest()[:40]
-        return Fragments(Path(folder) / "fragments" / name, self.record_key)
+        return Fragments(Path(folder) / "fragments" / name, self.record_key, self.stores)
 
     def fresh(self, page) -> bool:
         """True when the file published last time for this page is still right: no need to render it.

@@ -323,3 +323,37 @@ def test_a_hidden_name_spelled_across_two_entries_parts_is_caught(src, monkeypat
     assert "name of a contact who has not consented" in result.errors[0].message
     assert segments.SEGMENTS["kept"] >= 3          # the unchanged parts came from the memo
     assert tree(live.out) == good
+
+
+def test_a_body_edit_renders_one_fragment_and_no_frame_of_the_whole_portfolio_pages(src, tmp_path):
+    """The print view's frame is rendered once (render/skeleton.py): a body edit renders the edited
+    entry's fragment and joins the rest again."""
+    from generator.render import fragments, skeleton
+    live = session(src)
+    skeleton.RENDERED.clear()
+    assert live.build(AS_OF).published
+    assert skeleton.RENDERED["print.html"] == 1
+    for n, entry in enumerate(sorted((src / "entries").glob("*.md"))):
+        entry.write_text(entry.read_text() + f"\nSentence {n} added in the editor.\n")
+        fragments.RENDERED.clear()
+        assert live.build(AS_OF).published and not live.stats["full"]
+        made = {k for k in fragments.RENDERED if k[0] == "print-entry.html"}
+        assert made == {("print-entry.html", entry.stem)}
+        same(live, src, tmp_path, [f"body {n}"])
+    assert skeleton.RENDERED["print.html"] == 1     # joined again from the kept frame and the fragments
+
+
+def test_a_theme_that_overrides_the_print_view_has_it_rendered_whole(src, tmp_path):
+    """A theme's print.html may do anything with the entries' fragments (here: count the words of the
+    whole content): the page is then rendered whole on every save, never joined from a kept frame."""
+    from generator.render import skeleton
+    _theme(src, {"print.html": '{% extends "!default/print.html" %}{% block content %}{% set c = super() %}'
+                               '<p>{{ c|striptags|wordcount }} words</p>{{ c }}{% endblock %}\n'})
+    live = session(src)
+    skeleton.RENDERED.clear()
+    assert live.build(AS_OF).published
+    entry = sorted((src / "entries").glob("*.md"))[0]
+    entry.write_text(entry.read_text() + "\nFive more words for you.\n")
+    assert live.build(AS_OF).published and not live.stats["full"]
+    same(live, src, tmp_path, ["body"])
+    assert not skeleton.RENDERED

@@ -14,6 +14,7 @@ from ..failures import Failure, template_failure
 from .environment import DEFAULT_THEME, environment, theme_dirs
 from .frame import Frame
 from .fragments import Fragments
+from . import skeleton
 from .outputs import matrix_csv, portfolio_json, search_index_js
 from .csvs import claims_csv
 from .mahara import matrix_bytes
@@ -123,8 +124,10 @@ def render_page(env, page, common, site, frame=None, cache=None) -> bytes:
     """One page's bytes; a theme template that fails becomes one Failure at its file and line.
     With a `cache` (PageCache), the page's per-record fragments are kept in it and reused."""
     fragments = cache.fragments(page.path) if cache is not None else Fragments()
+    # serve keeps the print view's frame (render/skeleton.py) under the page's keys without and with bodies
+    keys = (cache.key(page, bodies=False), cache.key(page)) if getattr(cache, "split", False) else None
     try:
-        data = _render_page(env, page, common, site, frame or frame_of(env, common), fragments)
+        data = _render_page(env, page, common, site, frame or frame_of(env, common), fragments, keys)
         fragments.save()
         return data
     except Failure:
@@ -136,7 +139,7 @@ def render_page(env, page, common, site, frame=None, cache=None) -> bytes:
         raise template_failure(exc, roots, page.path) from None
 
 
-def _render_page(env, page, common, site, frame, fragments) -> bytes:
+def _render_page(env, page, common, site, frame, fragments, keys=None) -> bytes:
     fmt = page.context.get("format")
     if fmt == "json":
         return portfolio_json(site)
@@ -162,10 +165,17 @@ def _render_page(env, page, common, site, frame, fragments) -> bytes:
     def fragment(name: str, record, **extra):
         return fragments.template(env, name, record, extra, shared)
 
-    pieces = env.get_template(page.template).generate(
-        **common, **page.context, page=page, url=url, href=href, paths=paths, label=label, href_path_of=href_path,
-        network_map=lambda: network_map(site.model, url), frame=lambda name: frame.part(name, here), fragment=fragment)
-    return encoded(pieces)
+    def generate(fragment):
+        return env.get_template(page.template).generate(
+            **common, **page.context, page=page, url=url, href=href, paths=paths, label=label,
+            href_path_of=href_path, network_map=lambda: network_map(site.model, url),
+            frame=lambda name: frame.part(name, here), fragment=fragment)
+
+    if keys is not None and skeleton.applies(env, page.template):
+        data = skeleton.join(page.template, generate, fragment, fragments, site.model.entries, keys)
+        if data is not None:
+            return data
+    return encoded(generate(fragment))
 
 
 ENCODE_AT = 1 << 16   # characters of template output gathered before they are encoded
