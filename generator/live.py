@@ -72,7 +72,7 @@ class Live:
         fingerprint = guard.fingerprint
         model = result.model
         pages = self.cache.pages(model, result.diagnostics, as_of, self.out, theme_dirs(model), result.redactor)
-        # the print view's frame is kept apart from its entries (a body edit joins them again),
+        # the print view's frame and portfolio.json's entries are kept apart (a body edit joins them again),
         # and the fragment stores this session wrote are read from memory while their files are unchanged
         pages.split, pages.stores = True, self._stores
         # what every page's key holds changed (a template, portfolio.yaml, an entry's title or date, a

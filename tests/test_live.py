@@ -326,8 +326,8 @@ def test_a_hidden_name_spelled_across_two_entries_parts_is_caught(src, monkeypat
 
 
 def test_a_body_edit_renders_one_fragment_and_no_frame_of_the_whole_portfolio_pages(src, tmp_path):
-    """The print view's frame is rendered once (render/skeleton.py): a body edit renders the edited
-    entry's fragment and joins the rest again."""
+    """The print view's frame is rendered once (render/skeleton.py) and portfolio.json's entries are
+    fragments: a body edit renders the edited entry's fragment of each and joins the rest again."""
     from generator.render import fragments, skeleton
     live = session(src)
     skeleton.RENDERED.clear()
@@ -337,8 +337,8 @@ def test_a_body_edit_renders_one_fragment_and_no_frame_of_the_whole_portfolio_pa
         entry.write_text(entry.read_text() + f"\nSentence {n} added in the editor.\n")
         fragments.RENDERED.clear()
         assert live.build(AS_OF).published and not live.stats["full"]
-        made = {k for k in fragments.RENDERED if k[0] == "print-entry.html"}
-        assert made == {("print-entry.html", entry.stem)}
+        made = {k for k in fragments.RENDERED if k[0] in ("print-entry.html", "json-entry")}
+        assert made == {("print-entry.html", entry.stem), ("json-entry", entry.stem)}
         same(live, src, tmp_path, [f"body {n}"])
     assert skeleton.RENDERED["print.html"] == 1     # joined again from the kept frame and the fragments
 
@@ -357,3 +357,16 @@ def test_a_theme_that_overrides_the_print_view_has_it_rendered_whole(src, tmp_pa
     assert live.build(AS_OF).published and not live.stats["full"]
     same(live, src, tmp_path, ["body"])
     assert not skeleton.RENDERED
+
+
+def test_a_record_that_holds_portfolio_jsons_stand_in_has_it_encoded_whole(src, tmp_path):
+    """portfolio.json is encoded with a stand-in for the entries' list (render/outputs.py): a record whose
+    text is that stand-in must not be taken for it."""
+    settings = src / "portfolio.yaml"
+    text = settings.read_text()
+    settings.write_text(text.replace("purpose: Build a network that helps me run the team better.",
+                                     'purpose: "\\0entries\\0"', 1))
+    live = session(src)
+    assert live.build(AS_OF).published
+    assert b'"purpose":"\\u0000entries\\u0000"' in (live.out / "portfolio.json").read_bytes()
+    same(live, src, tmp_path, ["stand-in"])

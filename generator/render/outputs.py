@@ -101,8 +101,9 @@ def overview_dict(site) -> dict:
     }
 
 
-def model_dict(site) -> dict:
-    """The model and the analysis's facts as published: every status, count and date is the analysis's."""
+def model_dict(site, entries=None) -> dict:
+    """The model and the analysis's facts as published: every status, count and date is the analysis's.
+    `entries`: what stands in the place of the entries' records (portfolio_json), else they are made."""
     m, a = site.model, site.analysis
     learner = {k: m.learner.get(k) for k in ("name", "role", "organisation", "candidate_number", "centre",
                                              "assessor", "iqa") if m.learner.get(k)}
@@ -141,25 +142,6 @@ def model_dict(site) -> dict:
         "entries": [e.slug for e in c.entries], "last_interaction": _iso(a.contact(c).last_interaction),
         "next_review_due": _iso(a.contact(c).next_review), "review_due": a.contact(c).review_due,
         "dormant": a.contact(c).dormant, "url": paths.contact(c)} for c in m.contacts]
-    entries = []
-    for e in m.entries:
-        hist = site.history(e)
-        entries.append({
-            "id": e.slug, "ref": e.ref, "url": paths.entry(e), "title": e.title, "date": _iso(e.date), "kind": e.kind,
-            "methods": e.methods, "contacts": [c.key for c in e.contacts], "networks": [n.id for n in e.networks],
-            "goals": [g.id for g in e.goals], "criteria": [c.ref for c in e.criteria],
-            "evidence_types": e.evidence_types, "discussion": e.discussion,
-            "actions": [{"do": x.do, "due": _iso(x.due), "done": _iso(x.done), "outcome": x.outcome,
-                         "status": a.action(x).status} for x in e.actions],
-            "value": {"given": e.value_given, "received": e.value_received},
-            "attachments": [{"path": a.path, "caption": a.caption, "size": a.size, "sha256": a.sha256}
-                            for a in site.attachments(e)],
-            "reflection": e.reflection,
-            "witness": {"contact": e.witness.key, "confirmed": e.witness_confirmed,
-                        "verified": {**e.witness_verified, "date": _iso(e.witness_verified["date"])}
-                        if e.witness_verified else None} if e.witness else None,
-            "history": {"first_recorded": hist[0], "last_changed": hist[1]} if hist else None,
-            "body": e.body})
     return {
         "$schema": SCHEMA,
         "format": FORMAT,
@@ -183,17 +165,52 @@ def model_dict(site) -> dict:
                    "entries": [e.slug for e in g.entries], "contacts": [c.key for c in g.contacts]}
                   for g in m.goals],
         "contacts": contacts,
-        "entries": entries,
+        "entries": [entry_dict(site, e) for e in m.entries] if entries is None else entries,
         "assessment": assessment_dict(m, a),
         "diagnostics": [d.as_dict() for d in site.findings],
         "summary": dict(site.counts),
     }
 
 
-def portfolio_json(site) -> bytes:
-    # compact: json's C encoder is only used without indent, and this file grows with the portfolio
-    return (json.dumps(model_dict(site), ensure_ascii=False, separators=(",", ":"), default=_jsonable)
-            + "\n").encode("utf-8")
+def entry_dict(site, e) -> dict:
+    """One entry's record in portfolio.json."""
+    a = site.analysis
+    hist = site.history(e)
+    return {
+        "id": e.slug, "ref": e.ref, "url": paths.entry(e), "title": e.title, "date": _iso(e.date), "kind": e.kind,
+        "methods": e.methods, "contacts": [c.key for c in e.contacts], "networks": [n.id for n in e.networks],
+        "goals": [g.id for g in e.goals], "criteria": [c.ref for c in e.criteria],
+        "evidence_types": e.evidence_types, "discussion": e.discussion,
+        "actions": [{"do": x.do, "due": _iso(x.due), "done": _iso(x.done), "outcome": x.outcome,
+                     "status": a.action(x).status} for x in e.actions],
+        "value": {"given": e.value_given, "received": e.value_received},
+        "attachments": [{"path": a.path, "caption": a.caption, "size": a.size, "sha256": a.sha256}
+                        for a in site.attachments(e)],
+        "reflection": e.reflection,
+        "witness": {"contact": e.witness.key, "confirmed": e.witness_confirmed,
+                    "verified": {**e.witness_verified, "date": _iso(e.witness_verified["date"])}
+                    if e.witness_verified else None} if e.witness else None,
+        "history": {"first_recorded": hist[0], "last_changed": hist[1]} if hist else None,
+        "body": e.body}
+
+
+_ENTRIES = "\x00entries\x00"   # stands for the entries' list while the rest is encoded (NUL: escaped in JSON)
+
+
+def portfolio_json(site, fragments=None) -> bytes:
+    """Compact JSON (json's C encoder is only used without indent, and this file grows with the
+    portfolio). With a fragment store (render/fragments.py), each entry's record is a fragment kept by
+    the entry's content key, like the search index's: compact JSON of a list is its items' compact JSON
+    joined by commas, so the rest is encoded with a stand-in for the list and the list put in its place."""
+    if fragments is None or fragments.path is None:
+        return (_compact(model_dict(site)) + "\n").encode("utf-8")
+    text = _compact(model_dict(site, entries=_ENTRIES))
+    stand_in = _compact(_ENTRIES)
+    if text.count(stand_in) != 1:   # a record's text holds the stand-in too: encode it whole
+        return (_compact(model_dict(site)) + "\n").encode("utf-8")
+    parts = [fragments.get("json-entry", e, lambda e=e: _compact(entry_dict(site, e))) for e in site.model.entries]
+    front, _, back = text.partition(stand_in)
+    return "".join([front, "[", ",".join(parts), "]", back, "\n"]).encode("utf-8")
 
 
 def _text(markup) -> str:

@@ -142,7 +142,8 @@ def render_page(env, page, common, site, frame=None, cache=None) -> bytes:
 def _render_page(env, page, common, site, frame, fragments, keys=None) -> bytes:
     fmt = page.context.get("format")
     if fmt == "json":
-        return portfolio_json(site)
+        # serve: each entry's record kept as a fragment (not in `portfolio build`, whose peak memory it would add to)
+        return portfolio_json(site, fragments if keys is not None else None)
     if fmt == "search-index":
         return search_index_js(site, fragments)
     if fmt == "claims":
