@@ -46,8 +46,12 @@ class Positions:
 
     def pos(self, path=()) -> tuple[int, int]:
         """Best position for a path: its key if it has one, else its value, else its nearest parent."""
-        key_pos, value_pos = self.key_pos, self.value_pos
         path = tuple(path)
+        if len(path) == 1 and not self.index.built:   # a top-level key: a line scan may say where, exactly
+            at = self.index.top_key(path[0])
+            if at is not None:
+                return at
+        key_pos, value_pos = self.key_pos, self.value_pos
         while True:
             if path in key_pos:
                 return key_pos[path]
@@ -79,12 +83,13 @@ class Source(Positions):
     digest: str = ""               # content hash of the raw bytes
     yaml_text: str = ""            # the YAML parsed into `data` (an entry's front matter): positions are read from it
     yaml_offset: int = 0           # lines of the file before `yaml_text` (an entry's opening ---)
+    yaml_keys: int = -1            # top-level keys of a plain document (for PositionIndex.top_key); -1: not known
 
     @property
     def index(self) -> PositionIndex:
         index = self.__dict__.get("_index")
         if index is None:
-            index = self.__dict__["_index"] = PositionIndex(self.yaml_text, self.yaml_offset)
+            index = self.__dict__["_index"] = PositionIndex(self.yaml_text, self.yaml_offset, self.yaml_keys)
         return index
 
 
@@ -124,7 +129,7 @@ def parse_yaml(text: str, source: Source, diagnostics: list, line_offset: int = 
     data = plain_yaml.load(text)   # a plain document (almost every record) straight from the parser's events
     if data is not None:
         source.data = data
-        source.yaml_text, source.yaml_offset = text, line_offset
+        source.yaml_text, source.yaml_offset, source.yaml_keys = text, line_offset, len(data)
         return
     try:
         node = yaml.compose(text, Loader=_Loader)

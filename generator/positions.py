@@ -15,6 +15,7 @@ the last one), keys that are not scalars, aliases to their own parent, alias flo
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import yaml
 
@@ -148,13 +149,18 @@ class Converter:
 
 class PositionIndex:
     """The positions of one YAML text's keys and values, by path, found the first time they are asked for.
-    `text` is a document that loaded without error ("" for none: then there are no positions)."""
+    `text` is a document that loaded without error ("" for none: then there are no positions); `keys`, for
+    a document loaded as plain (generator/plain_yaml.py), the number of its top-level keys, else -1."""
 
-    __slots__ = ("text", "offset", "_key_pos", "_value_pos")
+    __slots__ = ("text", "offset", "keys", "_key_pos", "_value_pos", "_top")
 
-    def __init__(self, text: str = "", offset: int = 0):
-        self.text, self.offset = text, offset
-        self._key_pos = self._value_pos = None
+    def __init__(self, text: str = "", offset: int = 0, keys: int = -1):
+        self.text, self.offset, self.keys = text, offset, keys
+        self._key_pos = self._value_pos = self._top = None
+
+    @property
+    def built(self) -> bool:
+        return self._key_pos is not None
 
     @property
     def key_pos(self) -> dict:
@@ -168,6 +174,14 @@ class PositionIndex:
             self._build()
         return self._value_pos
 
+    def top_key(self, key) -> tuple[int, int] | None:
+        """`key_pos[(key,)]` read from the text line by line, or None when a line scan cannot say it exactly
+        (then ask `key_pos`). The contact rules ask one top-level key's place for each of thousands of
+        contacts; parsing each file again for it was most of analyse at 10,000 entries."""
+        if self._top is None:
+            self._top = _top_keys(self.text, self.offset, self.keys) or {}
+        return self._top.get(key)
+
     def _build(self) -> None:
         key_pos: dict = {}
         value_pos: dict = {}
@@ -180,6 +194,33 @@ class PositionIndex:
                 key_pos.clear()   # cannot happen for a text that loaded; positions then fall back to (1, 1)
                 value_pos.clear()
         self._key_pos, self._value_pos = key_pos, value_pos
+
+
+_TOP_KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_.-]*):(?:[ \t]|$)")   # a plain key at column 1: ours are all so
+_OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")   # line breaks to libyaml besides \n
+
+
+def _top_keys(text: str, offset: int, count: int) -> dict | None:
+    """{key: (line, col)} of the top-level keys of a plain document (`count` of them), read by a line scan,
+    or None when the scan cannot be sure. Sure means: the first line holding anything but a comment starts
+    with a plain key at column 1, so the document is a block mapping indented 0 and every one of its keys
+    starts a line at column 1; and exactly `count` lines start with something at column 1 (not a space,
+    a tab, # or a sequence's `- `), each a plain key. Then those lines are the keys' lines, one each: a line that only looks
+    like a key (inside a quoted scalar or a flow collection, which may run on at column 1) would make
+    one line too many. Only \n breaks lines (libyaml counts \r, NEL, LS and PS too)."""
+    if count < 1 or not text or any(b in text for b in _OTHER_BREAKS):
+        return None
+    found: dict = {}
+    for i, line in enumerate(text.split("\n")):
+        if not line or line[0] in " \t#" or line[0] == "-" and line[1:2] in ("", " ", "\t"):
+            if not found and line.strip() and not line.lstrip(" \t").startswith("#"):
+                return None   # something before the first key that is not a comment: not ours to read
+            continue   # a sequence's item at column 1 (`goals:` then `- a`) is no key: a key cannot start so
+        m = _TOP_KEY.match(line)
+        if m is None or m.group(1) in found or len(found) == count:
+            return None
+        found[m.group(1)] = (i + 1 + offset, 1)
+    return found if len(found) == count else None
 
 
 from . import plain_yaml   # noqa: E402 - it builds on this module's scalar_value

@@ -131,3 +131,79 @@ def test_merged_and_aliased_positions(tmp_path):
     assert source.data["use"] == {"x": 1, "y": 3}
     assert (source.key_pos, source.value_pos) == expected_positions(text, 0)
     assert source.value_pos[("use", "x")] == (2, 6) and source.value_pos[("use", "y")] == (6, 6)
+
+
+# -- a top-level key's place read by a line scan (PositionIndex.top_key) ------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from generator import plain_yaml  # noqa: E402
+from generator.positions import PositionIndex  # noqa: E402
+
+
+def _top_keys_agree(text: str, offset: int = 0) -> int:
+    """Every top-level key the scan places is where the YAML puts it; returns how many it placed."""
+    data = plain_yaml.load(text, offset)
+    if data is None:
+        return 0
+    expected = expected_positions(text, offset)[0]
+    index = PositionIndex(text, offset, len(data))
+    placed = 0
+    for key in data:
+        at = index.top_key(key)
+        assert at is None or at == expected[(key,)], (text, key)
+        placed += at is not None
+    assert not index.built   # the scan parses nothing
+    return placed
+
+
+@pytest.mark.parametrize("root", PORTFOLIOS, ids=lambda p: p.name)
+def test_top_keys_by_line_scan_are_where_the_yaml_puts_them(root):
+    sources = load_stage.load(root, [])
+    contacts = 0
+    for source in sources.all():
+        if source.data is None:
+            continue
+        text, offset = yaml_of(source, root)
+        placed = _top_keys_agree(text, offset)
+        contacts += source.kind == "contact" and placed == len(source.data)
+    assert contacts >= 1 or not sources.contacts
+
+
+def test_a_contact_finding_places_its_key_without_parsing_again(tmp_path):
+    # review-due and dormant-contact ask one top-level key's place of thousands of contacts
+    (tmp_path / "a.yaml").write_text("# a contact\nname: A B\nstatus: current\nreviews:\n- date: 2021-06-01\n",
+                                     "utf-8")
+    source = load_stage.load_file(tmp_path / "a.yaml", tmp_path, "contact", [])
+    before = dict(plain_yaml.TAKEN)
+    assert source.pos(("status",)) == (3, 1) and source.pos(("reviews",)) == (4, 1)
+    assert dict(plain_yaml.TAKEN) == before and not source.index.built
+    assert source.pos(("reviews", 0, "date")) == (5, 3)   # deeper: parsed as before
+    assert source.index.built
+
+
+@pytest.mark.parametrize("text", [
+    'a: "x\nb: y\nc: z"\nb: 1\n',              # a quoted scalar runs on at column 1
+    'a: "x\nb: y"\n',                           # ... and its lines look like the one key missing
+    "  a: \"x\nb: y\nc: z\"\n  c: 1\n",         # the document indented: its keys are not at column 1
+    "a: [1,\nb: 2]\nb: 3\n",                    # a flow collection runs on at column 1
+    "a: 1\r\nb: 2\r\n",                         # \r breaks lines too
+    "---\na: 1\nb: 2\n",                        # a document start
+    "'a': 1\nb: 2\n",                           # a quoted key
+    "a: |\n  b: 1\nc: 2\n",                     # a block scalar's lines are indented
+    "# c\n\na: 1\n# b: 2\nb: 2\n",              # comments
+])
+def test_top_keys_by_line_scan_refuse_what_they_cannot_read(text):
+    _top_keys_agree(text)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lines=st.lists(st.sampled_from(["a: 1", "b: x y", "- z", "  c: 2", "  - 3", "d:", "  e: '4'", "f: >",
+                                       "  folded", "g: [1,", "h: 2]", "  # note", "# b: 2", "'m': n", "o: ~",
+                                       "p: \"q", "b: r\"", "  b: s", "r: |", "    s", "t: \"u\\n\"", "v: w #c",
+                                       ": x", "y:z", "? a", "a", "c: -", "", "  ", "---", "a: {x: 1,", "b: 2}"]),
+                  max_size=9))
+def test_top_keys_by_line_scan_agree_with_the_yaml_on_any_lines(lines):
+    _top_keys_agree("\n".join(lines) + "\n")
+    _top_keys_agree("\n".join(lines), 3)
