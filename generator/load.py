@@ -213,6 +213,9 @@ def record_name(path: Path, root: Path) -> str:
     style. A shipped framework the portfolio does not override is named where a copy would sit
     (criteria/NAME.yaml): never by where the package is installed, which would differ between machines
     and publish a home folder's path."""
+    p, r = str(path), str(root)
+    if os.sep == "/" and p.startswith(r + "/"):   # what relative_to gives, without its cost (12,000 files)
+        return p[len(r) + 1:]
     try:
         return path.relative_to(root).as_posix()
     except ValueError:
@@ -251,6 +254,7 @@ class Sources:
     frameworks: list
     assessments: list = field(default_factory=list)   # assessments/*.yaml: the assessor's decisions
     iqa: list = field(default_factory=list)           # iqa/*.yaml: the IQA's samples
+    early: dict = field(default_factory=dict)         # file -> (validated, scanned) done where it was loaded
 
     def all(self):
         return ([self.portfolio] if self.portfolio else []) + self.frameworks + self.contacts + self.entries \
@@ -369,14 +373,20 @@ def _report_not_read(p: Path, root: Path, folder: str, suffix: str, diagnostics:
                                            hint=f"move it to {folder}/{inner.name}"))
 
 
-def load(root: Path, diagnostics: list, memo=None) -> Sources:
+def load(root: Path, diagnostics: list, memo=None, at_load=None) -> Sources:
     """Read every record file under `root`. Never writes; never raises for bad content.
 
     `memo` (the build cache, generator/cache.py) saves re-reading files whose bytes are unchanged:
     `memo.recall(kind, path, rel)` gives a file's earlier (Source, load diagnostics) or None,
     `memo.remember(kind, source, diagnostics)` is told each file parsed, and `memo.keep_only(rels)`
     the files found (`rel`: the path relative to `root`, as in Source.file). Many files to parse
-    are parsed on both cores."""
+    are parsed on both cores.
+
+    `at_load` (pipeline._AtLoad.of): when many entries are to be parsed on both cores, the other records
+    are read first, `at_load(those Sources)` makes an object (or None) whose `entry(source)` each worker
+    calls on every entry it has parsed: later stages' work on an entry done where it already is. What it
+    gives (None: nothing) is in `Sources.early` by file: beside the Source, not in it (an attribute
+    added to each of 10,000 Sources would unshare their dicts' keys: megabytes)."""
     root = Path(root)
     jobs = record_files(root, diagnostics)
     loaded: dict = {}
@@ -387,46 +397,93 @@ def load(root: Path, diagnostics: list, memo=None) -> Sources:
             misses.append((kind, path))
         else:
             loaded[path] = hit
-    for (kind, path), (source, found) in zip(misses, load_many(misses, root)):
-        loaded[path] = (source, found)
-        if memo is not None:
-            memo.remember(kind, source, found)
+
+    early: dict = {}   # file -> what at_load's `entry` gave for it
+
+    def parse(some, each=None):
+        for (kind, path), (source, found, *done) in zip(some, load_many(some, root, each)):
+            loaded[path] = (source, found)
+            if done and done[0] is not None:
+                early[source.file] = done[0]
+            if memo is not None:
+                memo.remember(kind, source, found)
+
+    entries = [job for job in misses if job[0] == "entry"]
+    if at_load is not None and _forks(len(entries)):
+        parse([job for job in misses if job[0] != "entry"])
+        parse(entries, at_load(_grouped(root, [job for job in jobs if job[0] != "entry"], loaded)))
+    else:
+        parse(misses)
     if memo is not None:
         memo.keep_only({record_name(path, root) for _, path in jobs})
+    for kind, path in jobs:
+        diagnostics.extend(loaded[path][1])
+    sources = _grouped(root, jobs, loaded)
+    sources.early = early
+    return sources
+
+
+def _grouped(root: Path, jobs: list, loaded: dict) -> Sources:
     by_kind: dict[str, list] = {kind: [] for kind in KINDS}
     for kind, path in jobs:
-        source, found = loaded[path]
-        diagnostics.extend(found)
-        by_kind[kind].append(source)
+        by_kind[kind].append(loaded[path][0])
     return sources_of(root, by_kind)
 
 
 PARALLEL_MIN = 400     # below this many files a second process costs more than it saves
+_AT_LOAD = None        # load_many's `at_load`, for the workers it forks (set only while they are made)
 
 
 def _load_some(jobs: list, root: Path) -> list:
     out = []
     for kind, path in jobs:
         found: list = []
-        out.append((load_file(path, root, kind, found), found))
+        source = load_file(path, root, kind, found)
+        if _AT_LOAD is not None and kind == "entry":
+            out.append((source, found, _AT_LOAD.entry(source)))
+        else:
+            out.append((source, found))
     return out
 
 
-def load_many(jobs: list, root: Path) -> list:
-    """(Source, its diagnostics) for each (kind, path), in order: on every core (forked, so the start is
-    cheap) when there are many and no other thread runs (forking a threaded process is unsafe)."""
+def _forks(jobs: int) -> bool:
+    """Are `jobs` files parsed on more than one core? Forked (so the start is cheap) when there are many and
+    no other thread runs (forking a threaded process is unsafe)."""
     import multiprocessing
     import threading
-    workers = min(os.cpu_count() or 1, 4)
-    if workers < 2 or len(jobs) < PARALLEL_MIN or threading.active_count() > 1 \
-            or "fork" not in multiprocessing.get_all_start_methods():
-        return _load_some(jobs, root)
-    import concurrent.futures as cf
-    chunks = [jobs[i::workers] for i in range(workers)]
-    with cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        # the parent takes a share too, rather than idling while the children work
-        futures = [pool.submit(_load_some, c, root) for c in chunks[1:]]
-        results = [_load_some(chunks[0], root)] + [f.result() for f in futures]
+    return min(os.cpu_count() or 1, 4) >= 2 and jobs >= PARALLEL_MIN and threading.active_count() == 1 \
+        and "fork" in multiprocessing.get_all_start_methods()
+
+
+def load_many(jobs: list, root: Path, at_load=None) -> list:
+    """(Source, its diagnostics) for each (kind, path), in order: on every core when `_forks`. With
+    `at_load`, its `entry` is called on each entry where it is parsed (see `load`)."""
+    global _AT_LOAD
+    _AT_LOAD = at_load
+    try:
+        if not _forks(len(jobs)):
+            return _load_some(jobs, root)
+        import concurrent.futures as cf
+        import gc
+        import multiprocessing
+        workers = min(os.cpu_count() or 1, 4)
+        chunks = [jobs[i::workers] for i in range(workers)]
+        # what the parent holds when it forks (the other records, at_load's scanner) is shared with the
+        # workers until either process's garbage collector walks it, which writes to every object and so
+        # copies each page: frozen, neither walks it (tree Pss at 10,000 entries 296-300 -> MiB unfrozen)
+        gc.freeze()
+        try:
+            # the parent takes chunk 0 itself: `workers - 1` children (one more would only idle)
+            # (the check runs its load without the garbage collector: pipeline.check; a worker collects its own)
+            with cf.ProcessPoolExecutor(workers - 1, mp_context=multiprocessing.get_context("fork"),
+                                        initializer=gc.enable) as pool:
+                # the parent takes a share too, rather than idling while the children work
+                futures = [pool.submit(_load_some, c, root) for c in chunks[1:]]
+                results = [_load_some(chunks[0], root)] + [f.result() for f in futures]
+        finally:
+            gc.unfreeze()
+    finally:
+        _AT_LOAD = None
     merged: list = [None] * len(jobs)
     for i, part in enumerate(results):
         merged[i::workers] = part

@@ -494,6 +494,24 @@ def check_evidence_refs(root, entries, diagnostics) -> None:
         diagnostics.append(finding("malformed-ref", evidence_refs.LEDGER, (1, 1), ledger.problem))
 
 
+_VALID = ((), True)   # what check_early gives for a valid record with a valid name: one tuple for all
+
+
+def check_early(source: Source):
+    """(diagnostics, valid) of `validate_file`, for the record where it is loaded (the load's workers:
+    generator/load.py); `validate` takes it, as it depends on the file alone, instead of checking again.
+    None when it raised: `validate` meets that again where it always did."""
+    found: list = []
+    try:
+        ok = validate_file(source, found)
+    except Exception:   # noqa: BLE001
+        return None
+    return _VALID if ok and not found else (found, ok)
+
+
+check_early.VALID = _VALID
+
+
 def validate(sources: Sources, diagnostics: list, memo=None) -> set:
     """Validate every record; return the set of files whose records are schema-valid.
 
@@ -502,8 +520,14 @@ def validate(sources: Sources, diagnostics: list, memo=None) -> set:
     `memo.remember_checked(source, diagnostics, valid)` is told each result. References across files
     are always checked afresh (an unchanged file can name a contact another edit removed)."""
     valid = set()
+    early = getattr(sources, "early", {})
     for source in sources.all():
-        hit = memo.recall_checked(source) if memo is not None else None
+        hit = early[source.file][0] if source.file in early else None   # checked where it was loaded (`check_early`)
+        if hit is not None:
+            if memo is not None:
+                memo.remember_checked(source, *hit)
+        elif memo is not None:
+            hit = memo.recall_checked(source)
         if hit is None:
             found: list = []
             ok = validate_file(source, found)

@@ -86,7 +86,10 @@ def shapes(text: str):
 
 
 _DIGIT = re.compile(r"\d")
-_PHONE_START = re.compile(r"[+(\d]")   # the first character of every PHONE match
+# where a PHONE match can start: its first character (`+`, `(` or a digit) after none of the characters
+# both its look-behinds refuse (a letter, digit or `_`, `/`, `.`): in a date only the year's first digit
+# and those after a `-`
+_PHONE_START = re.compile(r"(?<![\w/.])[+(\d]")
 
 
 def phone_matches(text: str) -> list:
@@ -304,10 +307,12 @@ class _Starts:
         # leftmost-longest: a head found inside a longer word never hides one that starts a word, since
         # heads are letters only and a word start follows a character that is not
         self.automaton = AhoCorasick(self.heads, matchkind=MatchKind.LeftmostLongest) if groups else None
-        # the same heads after a space, sought in an ASCII text whose every character that is not a letter
-        # or digit has become a space: only heads that start a word are found (a text of short words holds
-        # many heads inside words, each of which cost a look in Python)
-        self.spaced = AhoCorasick([" " + h for h in self.heads], matchkind=MatchKind.LeftmostLongest) \
+        # the same heads between spaces, sought (overlapping: two names may share the space between them)
+        # in an ASCII text whose every character that is not a letter or digit has become a space, padded
+        # with one: only heads that are a whole word are found. A text of short words holds many heads
+        # that start a word ("ask" in "asked"), each of which cost a look in Python when only the space
+        # before was sought. A head is letters only, so a whole word matches one head at most.
+        self.spaced = AhoCorasick([" " + h + " " for h in self.heads], matchkind=MatchKind.Standard) \
             if groups else None
 
     def tail(self, i: int) -> re.Pattern:
@@ -323,10 +328,12 @@ class _Starts:
         if self.automaton is None or not text:
             return
         end, size = -1, len(text)
-        shift = text.isascii()   # a match of " head" at [s, e) of " " + text is the head at [s, e - 1) of text
-        found = _matches(self.spaced, " " + text.translate(_SPACES)) if shift else _matches(self.automaton, text)
+        if text.isascii():   # a match of " head " at [s, e) of " " + text + " " is the head at [s, e - 2) of text
+            found = [(i, s, e - 2) for i, s, e in
+                     self.spaced.find_matches_as_indexes(" " + text.translate(_SPACES) + " ", overlapping=True)]
+        else:
+            found = _matches(self.automaton, text)
         for i, s, e in found:
-            e -= shift
             if s < end or (s and _ALNUM.match(text, s - 1)) or (e < size and _ALNUM.match(text, e)):
                 continue   # inside a word
             m = self.tail(i).match(text, s)

@@ -152,6 +152,21 @@ class Scanner:
             for k, v in data.items():
                 yield from self.strings(v, path + (k,), skip)
 
+    def texts(self, data, path, skip, out: list) -> list:
+        """The texts of `strings(data, path, skip)`, in its order, appended to `out` (without a generator
+        per level: an entry's front matter is walked for every entry)."""
+        if skip(path):
+            return out
+        if isinstance(data, str):
+            out.append(data)
+        elif isinstance(data, list):
+            for i, v in enumerate(data):
+                self.texts(v, path + (i,), skip, out)
+        elif isinstance(data, dict):
+            for k, v in data.items():
+                self.texts(v, path + (k,), skip, out)
+        return out
+
     # -- reporting ---------------------------------------------------------------------------------
     def report(self, file: str, pos, kind: str, detail, where: str, attachment: bool = False,
                fix: str | None = None) -> None:
@@ -322,12 +337,14 @@ def scanner(sources, checks: dict, memo: dict | None = None) -> Scanner:
         if consent.get("erasure_requested"):
             continue   # never published (erased-contact stands until the file is gone)
         units.run(s.file, (s.digest, fp), lambda s=s, consent=consent: _contact(sc, s, consent))
+    early = getattr(sources, "early", {})
     for s in sources.entries:
+        done = early.pop(s.file, (None, None))[1]   # scanned where it was loaded (Prescan): taken once
         if not isinstance(s.data, dict):
             continue
-        attached = [(i, att["path"]) for i, att in enumerate(s.data.get("attachments") or [])
-                    if isinstance(att, dict) and isinstance(att.get("path"), str) and _publishable(sc, att["path"])]
-        units.run(s.file, (s.digest, fp, attached), lambda s=s, attached=attached: _entry(sc, s, attached))
+        attached = _attached(sc, s)
+        units.run(s.file, (s.digest, fp, attached), lambda s=s, attached=attached, done=done: _entry_once(
+            sc, s, attached, done))
         for _, rel in attached:   # attachments are copied as they are
             if (sc.root / rel).suffix.lower() in TEXT_ATTACHMENTS and rel not in sc.attachments:
                 sc.attachments.add(rel)
@@ -350,6 +367,65 @@ def scanner(sources, checks: dict, memo: dict | None = None) -> Scanner:
     return sc
 
 
+def _attached(sc: Scanner, s) -> list:
+    """(index, path) of the entry's attachments that would be published."""
+    return [(i, att["path"]) for i, att in enumerate(s.data.get("attachments") or [])
+            if isinstance(att, dict) and isinstance(att.get("path"), str) and _publishable(sc, att["path"])]
+
+
+class Prescan:
+    """The entries' check run where they are loaded (generator/load.py, on both cores), before the model is
+    built: the load reads portfolio.yaml and the contacts first, makes a `Scanner` from them with the
+    `checks` the model will have, and `entry` gives each entry's findings and `--fix` rewrites (kept in
+    `Sources.early`).
+    `scan` takes them only when its own scanner's fingerprint and the entry's attachments are the ones they
+    were found with (else, and for anything else, it reads the entry itself): the same findings in the same
+    order either way (tests/test_privacy_prescan.py). Each worker makes its Sources, so reading them copies
+    no memory the workers share (unlike a fork of the finished load: docs/performance.md)."""
+
+    def __init__(self, sc: Scanner):
+        self.sc = sc
+        self.nothing = ((sc.fingerprint, ()), (), ())
+
+    @classmethod
+    def of(cls, sources) -> "Prescan | None":
+        """For `sources` holding portfolio.yaml and the contacts; None when the model would not be built."""
+        p = sources.portfolio
+        if p is None or not isinstance(p.data, dict) or not isinstance(p.data.get("checks") or {}, dict):
+            return None
+        from ..model import default_checks   # as model.build makes `checks`
+        try:
+            return cls(Scanner(sources, {**default_checks(), **(p.data.get("checks") or {})}))
+        except Exception:   # noqa: BLE001 - records the model refuses: `scan` (if it runs) says what it finds
+            return None
+
+    def entry(self, s):
+        """(what it was found with, findings, fixes), or None when `scan` must read the entry itself."""
+        if not isinstance(s.data, dict):
+            return None
+        sc = self.sc
+        d, f = len(sc.diagnostics), len(sc.fixes)
+        try:
+            attached = tuple(_attached(sc, s))
+            _entry(sc, s, attached)
+            if not attached and len(sc.diagnostics) == d and len(sc.fixes) == f:
+                return self.nothing   # most entries: one tuple for all of them
+            return (sc.fingerprint, attached), tuple(sc.diagnostics[d:]), tuple(sc.fixes[f:])
+        except Exception:   # noqa: BLE001 - a record `scan` would stop at: there it happens as before
+            return None
+        finally:
+            del sc.diagnostics[d:], sc.fixes[f:]
+
+
+def _entry_once(sc: Scanner, s, attached, done) -> None:
+    """`_entry`, or what Prescan found with the same scanner and attachments."""
+    if done is not None and done[0] == (sc.fingerprint, tuple(attached)):
+        sc.diagnostics.extend(done[1])
+        sc.fixes.extend(done[2])
+        return
+    _entry(sc, s, attached)
+
+
 def _contact(sc: Scanner, s, consent: dict) -> None:
     texts = list(fields.walk_published(s.data, consent.get("publish") is True))
     if sc.quiet(value for _, value in texts):
@@ -365,7 +441,7 @@ def _entry(sc: Scanner, s, attached) -> None:
     for st, en, kind, detail in sc.spans(s.id, False):
         sc.report(s.file, (1, 1), kind, detail, "the entry's file name (its page address)")
     sc.parts = True
-    if not sc.quiet(value for _, value in sc.strings(s.data, (), _entry_skip)):
+    if not sc.quiet(sc.texts(s.data, (), _entry_skip, [])):
         sc.walk(s, s.data, (), _where, keys=False, skip=_entry_skip)
     sc.body(s, s.body or "", s.body_line, "the entry's text", mentions=True)
     for i, rel in attached:   # the file name is published (slugged): no mentions
