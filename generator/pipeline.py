@@ -127,8 +127,8 @@ def check(source: Path, as_of: dt.date, cache=None, clock: Clock | None = None) 
             valid = validate(sources, diagnostics, memo=cache)
         with clock.stage("model"):
             model, redactor = model_stage.build(sources, valid, cache.redactions if cache is not None else None)
-    finally:
         gc.freeze()
+    finally:
         if collecting:
             gc.enable()
     try:
