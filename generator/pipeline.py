@@ -23,7 +23,7 @@ from .render.assets import site_copies
 from .render.environment import theme_dirs
 from .validate import check_early, fast_validator, validate
 from .outdir import check_output
-from .privacy.outputs import OutputGuard
+from .privacy.outputs import OutputGuard, Scan
 from .privacy.scan import Prescan
 from .privacy.scan import scan as personal_data
 from .write import Placed, PublishRefused, Staging, publish
@@ -180,9 +180,13 @@ def publish_checked(result: Result, source: Path, out: Path, as_of: dt.date, cac
     # only its Placed record comes back, and a page the scan passed is not read again by `inspect`
     staging = Staging()
 
-    def sink(rel: str, data: bytes) -> Placed:
-        placed = staging.put(rel, data)
-        return placed._replace(scanned=guard.screen(rel, data, placed))
+    def sink(rel: str, chunks) -> Placed:
+        # the page's bytes come as a stream of chunks (render/site.py `page_chunks`), scanned as they are
+        # written: neither the writing nor the scan holds the page whole (73 MB for the print view at
+        # 10,000 entries)
+        scan = Scan(guard, rel)
+        placed = staging.put(rel, scan.through(chunks))
+        return placed._replace(scanned=guard.screen(rel, scan, placed))
 
     def vouched(pairs):
         for rel, placed in pairs:

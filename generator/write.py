@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, NamedTuple
@@ -76,33 +77,57 @@ class Staging:
         self.previous: dict = {}
         self._made: set = set()
 
-    def put(self, rel: str, data: bytes | None) -> Placed:
+    def put(self, rel: str, data) -> Placed:
         """Write `data` at `rel` — or hard-link the published file when its bytes are the same (or
-        `data` is None: "unchanged, keep it"), so only changed files get new bytes and mtimes."""
+        `data` is None: "unchanged, keep it"), so only changed files get new bytes and mtimes. `data` is
+        bytes, or an iterable of byte chunks (a page as it is rendered): written and hashed chunk by
+        chunk, so no process holds the page whole; when its hash then matches the published file, the
+        new file gives way to a link."""
         if self.folder is None:
             raise RuntimeError("Staging.put before publish made the folder")
         rec = self.previous.get(rel)
-        if data is None:
-            if not rec or not intact(self.out / rel, rec):
-                raise ValueError(f"{rel}: asked to keep a published file that is not there")
-            sha = rec.sha256
-        else:
-            sha = hashlib.sha256(data).hexdigest()
-            if rec and rec.sha256 == sha and intact(self.out / rel, rec):
-                data = None
+        if data is None and not (rec and intact(self.out / rel, rec)):
+            raise ValueError(f"{rel}: asked to keep a published file that is not there")
         target = self.folder / rel
         if target.parent not in self._made:
             target.parent.mkdir(parents=True, exist_ok=True)   # exist_ok: the other worker may make it too
             self._made.add(target.parent)
         if data is None:
+            sha = rec.sha256
+        elif isinstance(data, (bytes, bytearray)):
+            sha = hashlib.sha256(data).hexdigest()
+            if rec and rec.sha256 == sha and intact(self.out / rel, rec):
+                data = None
+            else:
+                target.write_bytes(data)
+        else:
+            sha = _stream(target, data)
+            if rec and rec.sha256 == sha and intact(self.out / rel, rec):
+                os.unlink(target)
+                data = None
+        if data is None:
             try:
                 os.link(self.out / rel, target)
             except OSError:   # a file system without hard links
                 shutil.copy2(self.out / rel, target)
-        else:
-            target.write_bytes(data)
         st = os.stat(target)
         return Placed(sha, st.st_size, st.st_mtime_ns, st.st_ino, data is not None)
+
+
+# files written as a stream of chunks and the chunks, in this process: tests count the work here
+STREAMED: Counter = Counter()
+
+
+def _stream(target: Path, chunks) -> str:
+    """Write the byte `chunks` to `target` as they come; their sha256."""
+    h = hashlib.sha256()
+    STREAMED["files"] += 1
+    with open(target, "wb") as f:
+        for chunk in chunks:
+            STREAMED["chunks"] += 1
+            h.update(chunk)
+            f.write(chunk)
+    return h.hexdigest()
 
 
 def publish(files, copies: dict[str, Path], out: Path, source: Path,

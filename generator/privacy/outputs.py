@@ -27,9 +27,9 @@ TEXT_SUFFIXES = {".html", ".htm", ".json", ".js", ".csv", ".svg", ".txt", ".md",
                  ".yaml", ".yml", ".ics", ".vcf", ".rtf", ".log", ".matrix", ""}
 
 
-BLOCK = 1 << 18   # bytes of a large file normalised and scanned at a time (normalised_blocks, _seek_stream)
-# files scanned as a stream ("files") and the pieces they were scanned in ("pieces"), in this process:
-# tests count the work here (speed is never asserted by timing)
+BLOCK = 1 << 18   # bytes of a large file normalised and scanned at a time (normalised_blocks, Scan)
+# files scanned as a stream ("files"), the pieces they were scanned in ("pieces") and the chunks text files
+# came in ("chunks"), in this process: tests count the work here (speed is never asserted by timing)
 STREAMED: Counter = Counter()
 _GAP = re.compile(rb"[ \t\n\r\f\v]")
 
@@ -53,21 +53,43 @@ def normalised_blocks(data: bytes):
     what the block before decoded to), nor of a run of non-ASCII characters — and the rest (deleting
     characters, folding case) goes character by character. tests/test_privacy_matcher.py checks this
     against the whole text."""
-    if len(data) <= BLOCK:
-        yield normalise(data.decode("utf-8", errors="replace"), track=False).text
-        return
-    start = 0
-    while start < len(data):
-        gap = _GAP.search(data, start + max(BLOCK, 1))   # every block holds at least one byte
-        cut = gap.start() if gap else len(data)
-        yield normalise(data[start:cut].decode("utf-8", errors="replace"), track=False).text
-        start = cut
+    blocks = _Blocks()
+    yield from blocks.feed(data)
+    yield blocks.close()
+
+
+def _normal(raw: bytes) -> str:
+    return normalise(raw.decode("utf-8", errors="replace"), track=False).text
+
+
+class _Blocks:
+    """`normalised_blocks` of bytes that come a chunk at a time (a page as it is rendered): `feed` yields
+    each block completed so far, `close` the last. The cuts are the whole file's (the first gap at least
+    BLOCK bytes into a block), so only the bytes after the last cut are held between chunks."""
+
+    def __init__(self):
+        self.head, self.searched = b"", 0   # bytes not yet cut off; where the search for a gap may resume
+
+    def feed(self, chunk: bytes):
+        head = self.head + chunk if self.head else chunk
+        step, start = max(BLOCK, 1), 0   # every block holds at least one byte
+        while len(head) - start > step:
+            gap = _GAP.search(head, max(start + step, self.searched))
+            if gap is None:   # no cut yet: the next chunk may bring the gap (searching on from here)
+                self.searched = len(head)
+                break
+            yield _normal(head[start:gap.start()])
+            start = self.searched = gap.start()
+        self.head, self.searched = head[start:], self.searched - start
+
+    def close(self) -> str:
+        return _normal(self.head)
 
 
 # Characters no finding of `_seek`'s matchers can hold, in normalised text: a hidden name is letters,
 # apostrophes and runs of spaces, '_', '-' or '.'; an e-mail address [\w.+'-] around '@'; a URL or a
 # phone number stops before '<', '>' and '"' (detect.URL, detect.LOOSE_PHONE, detect.EMAIL). Only a
-# channel value kept as a literal (a handle: any characters) can hold one: see `_seek_stream`.
+# channel value kept as a literal (a handle: any characters) can hold one: see `_Seeker`.
 _BARRIER = re.compile('[<>"]')
 
 
@@ -144,41 +166,12 @@ class OutputGuard:
         self._raise(rel, where, *self._stream(blocks))
 
     def _stream(self, blocks) -> tuple[bool, bool]:
-        """`_found` of the text the `blocks` join to (its verdict), holding about one block at a time. The text is scanned in pieces cut just before a barrier character
-        (`_BARRIER`): no name, address, URL or phone number reaches across one, and each matcher's
-        look-arounds see at a piece's edge what they see there in the whole text (the barrier itself,
-        which is no letter, digit or part of any pattern, or the text's end), so a piece's findings are
-        exactly the whole text's findings within it. A literal channel value may hold any character: it
-        is sought again in a window of the last `longest - 1` characters before each piece and the
-        piece, which holds every occurrence that ends in the piece. Text without a barrier is carried
-        into the next piece (so a finding is never cut, however long). Both kinds are looked for to the
-        end, as in the whole text, so the message (`_raise`) is the whole text's."""
-        literals = self.channels.literals if self.channels else ()
-        reach = max(map(len, literals), default=1) - 1
-        channel = name = False
-        carry, tail = "", ""
-        STREAMED["files"] += 1
-
-        def look(piece: str) -> None:
-            nonlocal channel, name, tail
-            STREAMED["pieces"] += 1
-            channel = channel or bool(self.channels and self.channels.find(piece))
-            name = name or bool(self.names.find(piece, parts=False))
-            if literals and not channel:
-                window = tail + piece[:reach]
-                channel = any(lit in window for lit in literals)
-            tail = (tail + piece)[-reach:] if reach else ""
-
+        """`_found` of the text the `blocks` join to (its verdict), holding about one block at a time
+        (`_Seeker`)."""
+        seeker = _Seeker(self)
         for block in blocks:
-            text = carry + block
-            cut = _last_barrier(text)
-            if cut > 0:
-                look(text[:cut])
-                carry = text[cut:]
-            else:
-                carry = text
-        look(carry)
-        return channel, name
+            seeker.feed(block)
+        return seeker.close()
 
     def trust(self, manifest: dict | None, fingerprint: str | None) -> "OutputGuard":
         """The last publish's manifest (site path -> write.OutputRecord) and the fingerprint it was
@@ -187,15 +180,17 @@ class OutputGuard:
             self.trusted = {rel: rec.stat() for rel, rec in manifest.items()}
         return self
 
-    def screen(self, rel: str, data: bytes, placed) -> bool:
+    def screen(self, rel: str, data, placed) -> bool:
         """Scan a page as it is made (in a render worker), once `placed` (write.Placed) holds `data` in
-        the new tree: True when these bytes pass. The parent then `vouch`es for the placed file, and
-        `folder` skips it while its status is still the one it had when written. A find is not raised
-        here: the file stays unvouched, and `folder` reports it in the order a whole scan would."""
+        the new tree: True when these bytes pass. `data` is the bytes, or the `Scan` that saw them go by
+        as a stream of chunks (pipeline.publish_checked: the page is never held whole). The parent then
+        `vouch`es for the placed file, and `folder` skips it while its status is still the one it had
+        when written. A find is not raised here: the file stays unvouched, and `folder` reports it in the
+        order a whole scan would."""
         if self.trusted.get(rel) == placed.stat():
             return False   # the last publish's file, linked unchanged: `folder` already trusts it
         try:
-            self.check(rel, data)
+            data.close() if isinstance(data, Scan) else self.check(rel, data)
         except PersonalDataInOutput:
             return False
         return True
@@ -229,3 +224,89 @@ class OutputGuard:
         def inspect(root: Path) -> list:
             return self.folder(root) or (then(root) if then is not None else [])
         return inspect
+
+
+class Scan:
+    """`OutputGuard.check` of one file whose bytes come a chunk at a time (a page as it is rendered and
+    written): `through` passes the chunks on while it scans them, `close` raises what `check` would
+    raise on the whole bytes. A text file is normalised in the blocks of `normalised_blocks` (the same
+    cuts, whatever the chunks) and sought by `_Seeker` as they complete, so about a block of it is held;
+    a file that fits one block is sought whole, as `verdict` would. A file that is not text (no page the
+    generator renders) is gathered and checked whole."""
+
+    def __init__(self, guard: OutputGuard, rel: str):
+        self.guard, self.rel = guard, rel
+        self.is_text = Path(rel).suffix.lower() in TEXT_SUFFIXES
+        self.blocks, self.seeker, self.held = _Blocks(), None, []
+
+    def through(self, chunks):
+        for chunk in chunks:
+            self.feed(chunk)
+            yield chunk
+
+    def feed(self, chunk: bytes) -> None:
+        if not self.is_text:
+            self.held.append(chunk)
+            return
+        STREAMED["chunks"] += 1
+        for block in self.blocks.feed(chunk):
+            if self.seeker is None:
+                self.seeker = _Seeker(self.guard)
+            self.seeker.feed(block)
+
+    def close(self) -> None:
+        if not self.is_text:
+            self.guard.check(self.rel, b"".join(self.held))
+            return
+        self.guard._text(self.rel, self.rel, "its file name")   # first, as `check` looks
+        last = self.blocks.close()
+        if self.seeker is None:
+            verdict = self.guard._found(last)
+        else:
+            self.seeker.feed(last)
+            verdict = self.seeker.close()
+        self.guard._raise(self.rel, "its text", *verdict)
+
+
+class _Seeker:
+    """`OutputGuard._found` of the text the blocks given to `feed` join to, holding about one block at a
+    time; `close` gives the verdict. The text is scanned in pieces cut just before a barrier character
+    (`_BARRIER`): no name, address, URL or phone number reaches across one, and each matcher's
+    look-arounds see at a piece's edge what they see there in the whole text (the barrier itself, which
+    is no letter, digit or part of any pattern, or the text's end), so a piece's findings are exactly the
+    whole text's findings within it. A literal channel value may hold any character: it is sought again
+    in a window of the last `longest - 1` characters before each piece and the piece, which holds every
+    occurrence that ends in the piece. Text without a barrier is carried into the next piece (so a
+    finding is never cut, however long). Both kinds are looked for to the end, as in the whole text, so
+    the message (`OutputGuard._raise`) is the whole text's."""
+
+    def __init__(self, guard: OutputGuard):
+        self.guard = guard
+        self.literals = guard.channels.literals if guard.channels else ()
+        self.reach = max(map(len, self.literals), default=1) - 1
+        self.channel = self.name = False
+        self.carry = self.tail = ""
+        STREAMED["files"] += 1
+
+    def _look(self, piece: str) -> None:
+        STREAMED["pieces"] += 1
+        guard, reach = self.guard, self.reach
+        self.channel = self.channel or bool(guard.channels and guard.channels.find(piece))
+        self.name = self.name or bool(guard.names.find(piece, parts=False))
+        if self.literals and not self.channel:
+            window = self.tail + piece[:reach]
+            self.channel = any(lit in window for lit in self.literals)
+        self.tail = (self.tail + piece)[-reach:] if reach else ""
+
+    def feed(self, block: str) -> None:
+        text = self.carry + block
+        cut = _last_barrier(text)
+        if cut > 0:
+            self._look(text[:cut])
+            self.carry = text[cut:]
+        else:
+            self.carry = text
+
+    def close(self) -> tuple[bool, bool]:
+        self._look(self.carry)
+        return self.channel, self.name

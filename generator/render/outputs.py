@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import itertools
 import json
 import re
 
@@ -101,35 +102,25 @@ def overview_dict(site) -> dict:
     }
 
 
-def model_dict(site, entries=None) -> dict:
+def model_dict(site, entries=None, stream: bool = False) -> dict:
     """The model and the analysis's facts as published: every status, count and date is the analysis's.
-    `entries`: what stands in the place of the entries' records (portfolio_json), else they are made."""
+    `entries`: what stands in the place of the entries' records (portfolio_json), else they are made.
+    `stream`: the lists that grow with the portfolio are `_Each`, their items made as `portfolio_json`
+    writes them (else lists)."""
+    many = _Each if stream else list
     m, a = site.model, site.analysis
     learner = {k: m.learner.get(k) for k in ("name", "role", "organisation", "candidate_number", "centre",
                                              "assessor", "iqa") if m.learner.get(k)}
-    frameworks = []
-    for fw in m.frameworks:
-        units = []
-        for u in fw.units:
-            uf = a.unit(u)
-            units.append({
-                "ref": u.ref, "title": u.title, "level": u.level, "credits": u.credits, "group": u.group,
-                "chosen": u.chosen, "url": paths.unit(u), "coverage": {"met": uf.met, "total": uf.total},
-                "assessment": a.assessment.unit(u).as_dict(),
-                "outcomes": [{"id": o.id, "text": o.text, "criteria": [{
-                    "ref": c.ref, "id": c.id, "text": c.text, "url": paths.criterion(c), "met": a.criterion(c).met,
-                    "evidence": [e.slug for e in a.criterion(c).evidence], "auto": _auto(a.criterion(c).auto),
-                    "assessment": a.assessment.of(c).as_dict()}
-                    for c in o.criteria]} for o in u.outcomes]})
-        frameworks.append({"id": fw.id, "title": fw.title, "is_qualification": fw.is_qualification,
-                           **{k: fw.data.get(k) for k in ("awarding_body", "number", "level", "valid_from",
-                                                           "valid_until") if fw.data.get(k) is not None},
-                           "rules": fw.rules,
-                           "coverage": a.framework(fw).as_dict(),
-                           "credit_rules": [{"rule": r.label, "met": r.met, "detail": r.detail}
-                                            for r in a.framework(fw).credit_rules],
-                           "units": units})
-    contacts = [{
+    frameworks = many(_Members({
+        "id": fw.id, "title": fw.title, "is_qualification": fw.is_qualification,
+        **{k: fw.data.get(k) for k in ("awarding_body", "number", "level", "valid_from", "valid_until")
+           if fw.data.get(k) is not None},
+        "rules": fw.rules,
+        "coverage": a.framework(fw).as_dict(),
+        "credit_rules": [{"rule": r.label, "met": r.met, "detail": r.detail} for r in a.framework(fw).credit_rules],
+        # a criterion lists every entry that evidences it: a unit grows with the portfolio
+        "units": many(_unit_dict(a, u) for u in fw.units)}) for fw in m.frameworks)
+    contacts = many({
         "id": c.key, "name": c.display_name, "published": c.published, "role": c.role,
         "organisation": c.organisation, "relationship": c.relationship, "strength": c.strength, "status": c.status,
         "met": {"date": _iso(c.met_date), "how": c.met_how}, "why": c.why,
@@ -141,8 +132,8 @@ def model_dict(site, entries=None) -> dict:
         "introduced_by": c.introduced_by.key if c.introduced_by else None,
         "entries": [e.slug for e in c.entries], "last_interaction": _iso(a.contact(c).last_interaction),
         "next_review_due": _iso(a.contact(c).next_review), "review_due": a.contact(c).review_due,
-        "dormant": a.contact(c).dormant, "url": paths.contact(c)} for c in m.contacts]
-    return {
+        "dormant": a.contact(c).dormant, "url": paths.contact(c)} for c in m.contacts)
+    return _Members({
         "$schema": SCHEMA,
         "format": FORMAT,
         "version": VERSION,
@@ -165,11 +156,24 @@ def model_dict(site, entries=None) -> dict:
                    "entries": [e.slug for e in g.entries], "contacts": [c.key for c in g.contacts]}
                   for g in m.goals],
         "contacts": contacts,
-        "entries": [entry_dict(site, e) for e in m.entries] if entries is None else entries,
+        "entries": many(entry_dict(site, e) for e in m.entries) if entries is None else entries,
         "assessment": assessment_dict(m, a),
-        "diagnostics": [d.as_dict() for d in site.findings],
+        "diagnostics": many(d.as_dict() for d in site.findings),
         "summary": dict(site.counts),
-    }
+    })
+
+
+def _unit_dict(a, u) -> dict:
+    uf = a.unit(u)
+    return {
+        "ref": u.ref, "title": u.title, "level": u.level, "credits": u.credits, "group": u.group,
+        "chosen": u.chosen, "url": paths.unit(u), "coverage": {"met": uf.met, "total": uf.total},
+        "assessment": a.assessment.unit(u).as_dict(),
+        "outcomes": [{"id": o.id, "text": o.text, "criteria": [{
+            "ref": c.ref, "id": c.id, "text": c.text, "url": paths.criterion(c), "met": a.criterion(c).met,
+            "evidence": [e.slug for e in a.criterion(c).evidence], "auto": _auto(a.criterion(c).auto),
+            "assessment": a.assessment.of(c).as_dict()}
+            for c in o.criteria]} for o in u.outcomes]}
 
 
 def entry_dict(site, e) -> dict:
@@ -194,23 +198,68 @@ def entry_dict(site, e) -> dict:
         "body": e.body}
 
 
+class _Each:
+    """A list of portfolio.json whose items are made as the file is written (`portfolio_json`)."""
+
+    def __init__(self, items):
+        self.items = items
+
+
+class _Members(dict):
+    """An object of portfolio.json written member by member, so an `_Each` inside it streams too."""
+
+
+# json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_jsonable), without a new encoder per call
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_jsonable).encode
+
+
 _ENTRIES = "\x00entries\x00"   # stands for the entries' list while the rest is encoded (NUL: escaped in JSON)
 
 
-def portfolio_json(site, fragments=None) -> bytes:
+def portfolio_json(site, fragments=None):
     """Compact JSON (json's C encoder is only used without indent, and this file grows with the
-    portfolio). With a fragment store (render/fragments.py), each entry's record is a fragment kept by
-    the entry's content key, like the search index's: compact JSON of a list is its items' compact JSON
-    joined by commas, so the rest is encoded with a stand-in for the list and the list put in its place."""
+    portfolio), as byte chunks. Without a fragment store (`portfolio build`) it is written member by
+    member and what grows with the portfolio (`_Each`: entries, contacts, diagnostics, each unit) item by
+    item, so neither the tree of the whole file nor its text is held (56 MB of text at 10,000 entries):
+    the same bytes, because compact JSON of an object is its members' JSON joined by commas, and of a
+    list its items'. With a fragment store (serve, render/fragments.py), each entry's record is a fragment
+    kept by the entry's content key, like the search index's: the rest is encoded with a stand-in for the
+    list and the list put in its place."""
     if fragments is None or fragments.path is None:
-        return (_compact(model_dict(site)) + "\n").encode("utf-8")
+        return encoded(itertools.chain(_pieces(model_dict(site, stream=True)), ["\n"]))
     text = _compact(model_dict(site, entries=_ENTRIES))
     stand_in = _compact(_ENTRIES)
     if text.count(stand_in) != 1:   # a record's text holds the stand-in too: encode it whole
-        return (_compact(model_dict(site)) + "\n").encode("utf-8")
+        return [(_compact(model_dict(site)) + "\n").encode("utf-8")]
     parts = [fragments.get("json-entry", e, lambda e=e: _compact(entry_dict(site, e))) for e in site.model.entries]
     front, _, back = text.partition(stand_in)
-    return "".join([front, "[", ",".join(parts), "]", back, "\n"]).encode("utf-8")
+    return ["".join([front, "[", ",".join(parts), "]", back, "\n"]).encode("utf-8")]
+
+
+def _pieces(value):
+    """The compact JSON of `value` in pieces: `_Each` item by item, `_Members` member by member."""
+    if isinstance(value, _Each):
+        yield from _joined(value.items, "[", "]", _pieces)
+    elif isinstance(value, _Members):
+        yield from _joined(value.items(), "{", "}", _member)
+    else:
+        yield _JSON(value)
+
+
+def _member(pair):
+    yield f"{_JSON(pair[0])}:"
+    yield from _pieces(pair[1])
+
+
+def _joined(items, start: str, end: str, pieces):
+    """The pieces of `start + ",".join(<each item's text>) + end`, an item's text given by `pieces(item)`."""
+    yield start
+    sep = ""
+    for item in items:
+        yield sep
+        sep = ","
+        yield from pieces(item)
+    yield end
 
 
 def _text(markup) -> str:
@@ -225,17 +274,18 @@ def _entry_doc(site, e) -> str:
 
 
 def _compact(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_jsonable)
+    return _JSON(value)
 
 
-def search_index_js(site, fragments=None) -> bytes:
+def search_index_js(site, fragments=None):
     """A script, not JSON: pages opened from disk cannot fetch() a file, but can load a <script src>.
     Each entry's document is a fragment (render/fragments.py), kept by the entry's content key; compact
-    JSON of a list is its items' compact JSON joined by commas, so the joined text is the same bytes."""
+    JSON of a list is its items' compact JSON joined by commas, so the joined text is the same bytes.
+    A stream of byte chunks: the documents are made and written one at a time (`encoded`)."""
     from .fragments import Fragments
     fragments = fragments or Fragments()
     m = site.model
-    parts = [fragments.get("search-entry", e, lambda e=e: _entry_doc(site, e)) for e in m.entries]
+    parts = (fragments.get("search-entry", e, lambda e=e: _entry_doc(site, e)) for e in m.entries)
     docs = []
     for c in m.contacts:
         docs.append([c.display_name, paths.contact(c), "Contact", f"{c.role} {c.organisation} {c.why}"])
@@ -245,8 +295,8 @@ def search_index_js(site, fragments=None) -> bytes:
         docs.append([n.name, paths.network(n), "Network", f"{n.kind} {n.category} {n.data.get('benefits', '')}"])
     for g in m.goals:
         docs.append([g.statement, paths.goal(g), "Goal", g.specific])
-    parts += [_compact(doc) for doc in docs]
-    return f"window.PORTFOLIO_SEARCH = [{','.join(parts)}];\n".encode("utf-8")
+    return encoded(_joined(itertools.chain(parts, map(_compact, docs)), "window.PORTFOLIO_SEARCH = [", "];\n",
+                           lambda text: (text,)))
 
 
 def _state_cell(s) -> str:
@@ -264,3 +314,22 @@ def matrix_csv(unit, rows, site) -> bytes:
     table.append(["", "", "", "assessment"] + [_state_cell(site.analysis.assessment.of(c)) for c in crits])
     table.append(["", "", "", "met"] + ["yes" if site.analysis.criterion(c).met else "no" for c in crits])
     return csv_bytes(table)
+
+
+ENCODE_AT = 1 << 16   # characters of template output gathered before they are encoded
+
+
+def encoded(pieces):
+    """The UTF-8 bytes of the joined `pieces` (Jinja's output as it is generated), as a stream of chunks
+    of about ENCODE_AT characters: their join is `"".join(pieces).encode("utf-8")`, and neither the list
+    of every piece nor the page as str or bytes is ever held (the 73 MB print view at 10,000 entries is
+    ~1.5 million pieces)."""
+    buf, size = [], 0
+    for piece in pieces:
+        buf.append(piece)
+        size += len(piece)
+        if size >= ENCODE_AT:
+            yield "".join(buf).encode("utf-8")
+            buf, size = [], 0
+    if buf:
+        yield "".join(buf).encode("utf-8")

@@ -15,7 +15,7 @@ from .environment import DEFAULT_THEME, environment, theme_dirs
 from .frame import Frame
 from .fragments import Fragments
 from . import skeleton
-from .outputs import matrix_csv, portfolio_json, search_index_js
+from .outputs import encoded, matrix_csv, portfolio_json, search_index_js
 from .csvs import claims_csv
 from .mahara import matrix_bytes
 from .netmap import network_map
@@ -71,9 +71,10 @@ def render_site(model, findings, analysis, as_of, redactor=None, cache=None, bod
     copy is still right is not rendered: its bytes are None, and write.publish keeps the published
     file. `bodies` (Markdown source digest -> HTML) saves re-rendering unchanged entry bodies.
     `analysis` holds every fact the pages display; `redactor` (kept from templates) makes the findings public.
-    With a `sink` ((site path, bytes) -> record), each page is handed to it where it was rendered (in
-    the worker) and its record is yielded instead of its bytes: pipeline.publish_checked writes and
-    scans pages there, so they never cross to the parent process."""
+    With a `sink` ((site path, chunks) -> record), each page is handed to it as a stream of byte chunks
+    where it is rendered (in the worker), and its record is yielded instead of its bytes:
+    pipeline.publish_checked writes and scans pages there as they are made, so no page is held whole
+    and none crosses to the parent process."""
     from .data import SiteData
 
     env = environment(theme_dirs(model))
@@ -95,9 +96,10 @@ def render_site(model, findings, analysis, as_of, redactor=None, cache=None, bod
         def make(page):
             return _counted(env, page, common, site, frame, cache)
     else:
-        def make(page):
-            data, read_bodies = _counted(env, page, common, site, frame, cache)
-            return sink(page.path, data), read_bodies
+        def make(page):   # the sink consumes the page's stream of chunks: the page is made as it is written
+            before = BodyReads.count
+            placed = sink(page.path, page_chunks(env, page, common, site, frame, cache))
+            return placed, BodyReads.count != before
     results = map_ordered(make, todo, alone)
     for page, (data, read_bodies) in zip(todo, results):
         RENDERED[page.path] += 1
@@ -121,15 +123,20 @@ def frame_of(env, common) -> Frame:
 
 
 def render_page(env, page, common, site, frame=None, cache=None) -> bytes:
-    """One page's bytes; a theme template that fails becomes one Failure at its file and line.
-    With a `cache` (PageCache), the page's per-record fragments are kept in it and reused."""
+    """One page's bytes (`page_chunks` joined)."""
+    return b"".join(page_chunks(env, page, common, site, frame, cache))
+
+
+def page_chunks(env, page, common, site, frame=None, cache=None):
+    """One page's bytes as a stream of chunks, made as they are asked for; a theme template that fails
+    becomes one Failure at its file and line. With a `cache` (PageCache), the page's per-record
+    fragments are kept in it and reused."""
     fragments = cache.fragments(page.path) if cache is not None else Fragments()
     # serve keeps the print view's frame (render/skeleton.py) under the page's keys without and with bodies
     keys = (cache.key(page, bodies=False), cache.key(page)) if getattr(cache, "split", False) else None
     try:
-        data = _render_page(env, page, common, site, frame or frame_of(env, common), fragments, keys)
+        yield from _render_page(env, page, common, site, frame or frame_of(env, common), fragments, keys)
         fragments.save()
-        return data
     except Failure:
         raise
     except Exception as exc:
@@ -139,7 +146,8 @@ def render_page(env, page, common, site, frame=None, cache=None) -> bytes:
         raise template_failure(exc, roots, page.path) from None
 
 
-def _render_page(env, page, common, site, frame, fragments, keys=None) -> bytes:
+def _render_page(env, page, common, site, frame, fragments, keys=None):
+    """A page's byte chunks (an iterable: the large files are streams, the small ones one chunk)."""
     fmt = page.context.get("format")
     if fmt == "json":
         # serve: each entry's record kept as a fragment (not in `portfolio build`, whose peak memory it would add to)
@@ -147,11 +155,11 @@ def _render_page(env, page, common, site, frame, fragments, keys=None) -> bytes:
     if fmt == "search-index":
         return search_index_js(site, fragments)
     if fmt == "claims":
-        return claims_csv(site.model, site.analysis)
+        return [claims_csv(site.model, site.analysis)]
     if fmt == "mahara":
-        return matrix_bytes(page.context["framework"])
+        return [matrix_bytes(page.context["framework"])]
     if fmt == "csv":
-        return matrix_csv(page.context["unit"], page.context["rows"], site)
+        return [matrix_csv(page.context["unit"], page.context["rows"], site)]
 
     here = page.path
 
@@ -175,23 +183,5 @@ def _render_page(env, page, common, site, frame, fragments, keys=None) -> bytes:
     if keys is not None and skeleton.applies(env, page.template):
         data = skeleton.join(page.template, generate, fragment, fragments, site.model.entries, keys)
         if data is not None:
-            return data
+            return [data]
     return encoded(generate(fragment))
-
-
-ENCODE_AT = 1 << 16   # characters of template output gathered before they are encoded
-
-
-def encoded(pieces) -> bytes:
-    """The UTF-8 bytes of the joined `pieces` (Jinja's output as it is generated): the same bytes as
-    `"".join(pieces).encode("utf-8")`, without holding the list of every piece and the page as a str
-    beside its bytes (the 73 MB print view at 10,000 entries is ~1.5 million pieces)."""
-    out, buf, size = bytearray(), [], 0
-    for piece in pieces:
-        buf.append(piece)
-        size += len(piece)
-        if size >= ENCODE_AT:
-            out += "".join(buf).encode("utf-8")
-            buf, size = [], 0
-    out += "".join(buf).encode("utf-8")
-    return bytes(out)
