@@ -147,3 +147,16 @@ def test_the_large_pages_are_written_as_streams_of_chunks_with_the_same_bytes(tm
     script = site["search-index.js"].decode("utf-8")
     docs = json.loads(script.removeprefix("window.PORTFOLIO_SEARCH = ").removesuffix(";\n"))
     assert script == "window.PORTFOLIO_SEARCH = " + json.dumps(docs, ensure_ascii=False, separators=(",", ":")) + ";\n"
+
+
+def test_the_render_workers_never_collect_the_objects_the_parent_made(monkeypatch):
+    # a collection in a forked worker writes into every object it traverses, copying the parent's pages
+    # (the memory counted in benchmarks/cold.py): the parent freezes its objects before forking, and
+    # takes them back when the workers are done
+    import gc
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    monkeypatch.setattr(parallel, "MIN_PARALLEL", 1)
+    made_before = [object() for _ in range(10)]
+    seen = list(parallel.map_ordered(lambda i: gc.get_freeze_count(), list(range(4))))
+    assert all(n >= len(made_before) for n in seen), seen
+    assert gc.get_freeze_count() == 0

@@ -7,6 +7,7 @@ processes that run other threads (`serve`: forking them is unsafe) render serial
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import threading
@@ -44,8 +45,15 @@ def map_ordered(fn, items: list, alone: int = 0):
     try:
         bounds = [(i, i + 1) for i in range(min(alone, len(items)))]
         bounds += [(i, min(i + CHUNK, len(items))) for i in range(len(bounds), len(items), CHUNK)]
-        with multiprocessing.get_context("fork").Pool(n) as pool:
-            for chunk in pool.imap(_run, bounds):
-                yield from chunk
+        # the workers share the parent's heap copy on write: a collection in a worker would write into the
+        # header of every object it traverses, copying the page it sits on. Frozen, the objects the
+        # parent made are never traversed in the workers (the `gc.freeze` recipe for fork)
+        gc.freeze()
+        try:
+            with multiprocessing.get_context("fork").Pool(n) as pool:
+                for chunk in pool.imap(_run, bounds):
+                    yield from chunk
+        finally:
+            gc.unfreeze()
     finally:
         _STATE = ()
