@@ -1,7 +1,7 @@
 """Pages go to disk as streams of chunks (issue 14, memory): the render workers hand `Staging.put` each
 page's bytes a chunk at a time, and the output guard scans them as they go by (`privacy.outputs.Scan`),
-so no process holds the print view (73 MB at 10,000 entries), portfolio.json or the search index whole.
-Whatever the chunking, the file, its sha256
+so no process holds the print view (73 MB at 10,000 entries), portfolio.json or the search index whole;
+the fragment store is read and written a record at a time. Whatever the chunking, the file, its sha256
 and the guard's verdict must be those of the whole bytes; the work is counted, never timed."""
 from __future__ import annotations
 
@@ -9,16 +9,19 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from generator import pipeline, write
+from generator.cache import Cache
 from generator.privacy import outputs
 from generator.privacy.outputs import OutputGuard, PersonalDataInOutput, Scan
-from generator.render import outputs as render_outputs, parallel
+from generator.render import fragments, outputs as render_outputs, parallel
 
 EXAMPLE = Path(__file__).parent / "fixtures" / "example"
 AS_OF = dt.date(2026, 4, 30)
@@ -147,6 +150,52 @@ def test_the_large_pages_are_written_as_streams_of_chunks_with_the_same_bytes(tm
     script = site["search-index.js"].decode("utf-8")
     docs = json.loads(script.removeprefix("window.PORTFOLIO_SEARCH = ").removesuffix(";\n"))
     assert script == "window.PORTFOLIO_SEARCH = " + json.dumps(docs, ensure_ascii=False, separators=(",", ":")) + ";\n"
+
+
+def _build(src: Path, out: Path) -> dict:
+    fragments.RENDERED.clear()
+    assert pipeline.build(src, out, AS_OF, cache=Cache(src / ".cache" / "portfolio")).published
+    return _tree(out)
+
+
+def test_a_damaged_record_of_the_fragment_store_costs_that_fragment_alone(tmp_path, monkeypatch):
+    monkeypatch.setattr(parallel, "workers", lambda: 1)
+    src = tmp_path / "p"
+    shutil.copytree(EXAMPLE, src)
+    out = tmp_path / "site"
+    _build(src, out)
+    stores = src / ".cache" / "portfolio" / "fragments"
+    [store] = [f for f in stores.iterdir() if b'<article class="print-entry"' in f.read_bytes()]
+    data = store.read_bytes()
+    # spoil one byte inside the third entry's text, not its head
+    third = [m.start() for m in re.finditer(b'<article class="print-entry" id="e-', data)][2]
+    store.write_bytes(data[:third + 3] + b"#" + data[third + 4:])
+    entries = sorted((src / "entries").glob("*.md"))
+    edited = entries[len(entries) // 2]
+    edited.write_text(edited.read_text("utf-8") + "\nOne more line.\n", "utf-8")
+    cached = _build(src, out)
+    made = [rid for name, rid in fragments.RENDERED if name == "print-entry.html"]
+    assert len(made) == 2, made            # the edited entry's and the damaged record's; every other one kept
+    assert pipeline.build(src, tmp_path / "clean", AS_OF).published   # no cache
+    assert cached == _tree(tmp_path / "clean")          # the same bytes as a clean build's
+    assert not [f for f in stores.iterdir() if f.name.startswith(".fragments-")]
+
+
+def test_a_page_that_fails_half_way_leaves_no_half_written_fragment_store(tmp_path, monkeypatch):
+    from generator.failures import Failure
+    monkeypatch.setattr(parallel, "workers", lambda: 1)
+    src = tmp_path / "p"
+    shutil.copytree(EXAMPLE, src)
+    theme = src / "themes" / "default" / "templates"
+    theme.mkdir(parents=True)
+    # the print view's fragments are made and stored, then the template fails after them
+    (theme / "print.html").write_text('{% include "!default/print.html" %}{{ no_such_thing.at_all }}\n', "utf-8")
+    fragments.RENDERED.clear()
+    with pytest.raises(Failure):
+        pipeline.build(src, tmp_path / "site", AS_OF, cache=Cache(src / ".cache" / "portfolio"))
+    assert any(name == "print-entry.html" for name, _ in fragments.RENDERED)
+    left = [f.name for f in (src / ".cache" / "portfolio").rglob(".fragments-*")]
+    assert not left
 
 
 def test_the_render_workers_never_collect_the_objects_the_parent_made(monkeypatch):

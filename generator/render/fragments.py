@@ -10,9 +10,11 @@ entry re-renders that entry's fragments and reuses every other record's; the pag
 
 A fragment template is given what every page shares, `url` and `href` for the page it goes into, the
 record (as `record`) and the keyword arguments given to `fragment()` (part of the key), never `page`.
-The store files are data (marshal of str → str, checksummed), never code, like the cache's state; each
-fragment's text is stored after one character saying whether making it read an entry's body ("b") or
-not ("-"), so a page joined from stored fragments counts the reads it shows (objects.BodyReads).
+The store files are data, never code, like the cache's state: a record per fragment (a head line with its
+key, size and sha256, then its UTF-8 text), read and written a record at a time; each fragment's text is
+stored after one character saying whether making it read an entry's body ("b") or not ("-"), so a page
+joined from stored fragments counts the reads it shows (objects.BodyReads). A damaged record costs its
+fragment's render, never bytes.
 A page's store holds exactly the fragments its last render used, so it does not grow without end. While
 serving, the print view's store also holds its frame (render/skeleton.py), and the stores the session wrote
 are read from memory while their files are the ones written.
@@ -21,9 +23,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
-import marshal
 import os
+import re
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -32,7 +33,8 @@ from markupsafe import Markup
 
 from ..objects import BodyReads
 
-MAGIC = b"portfolio-generator fragments\n"
+MAGIC = b"portfolio-generator fragments 2\n"
+_HEAD = re.compile(rb"([0-9a-f]{64}) ([0-9]{1,12}) ([0-9a-f]{64})\n")
 FRAME_CUT = "\x00"   # between a kept frame's front and back (render/skeleton.py: a frame holds no NUL)
 
 # Fragments rendered in this process, by (fragment name, record's public id): tests count them here
@@ -56,74 +58,66 @@ def _status(path: Path) -> tuple | None:
     return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
-def _read(path: Path, kept: dict | None = None) -> dict:
-    """The store in `path`; with `kept` (serve: path -> (file status, store) of the stores this process
-    wrote), the one in memory while the file is still the one written (each write is a new inode)."""
-    if kept is not None:
-        status, store = kept.get(str(path), (None, None))
-        if status is not None and status == _status(path):
-            return store
-    try:
-        with open(path, "rb") as f:
-            if f.read(len(MAGIC)) != MAGIC:
-                return {}
-            head = json.loads(f.readline(4096))
-            payload = f.read()
-        if len(payload) != head["size"] or hashlib.sha256(payload).hexdigest() != head["sha256"]:
-            return {}
-        store = marshal.loads(payload)
-        if not isinstance(store, dict) or not all(isinstance(k, str) and isinstance(v, str)
-                                                  for k, v in store.items()):
-            return {}
-        return store
-    except (OSError, ValueError, TypeError, KeyError, EOFError):
-        return {}     # a missing or damaged store only costs renders
+def _index(f) -> dict:
+    """key -> (offset, size, sha256) of each record of an open store, read from the record heads alone
+    (the texts stay on disk until asked for). A foreign file, or a head that is not one, ends the index:
+    the records after damage only cost renders."""
+    found: dict = {}
+    if f.read(len(MAGIC)) != MAGIC:
+        return found
+    while True:
+        head = _HEAD.fullmatch(f.readline(200))
+        if head is None:
+            return found
+        found[head.group(1).decode()] = (f.tell(), int(head.group(2)), head.group(3).decode())
+        f.seek(int(head.group(2)), os.SEEK_CUR)
 
 
-def _write(path: Path, store: dict, kept: dict | None = None) -> None:
-    tmp = None
-    if kept is not None:
-        kept.pop(str(path), None)
+def _record(f, where) -> bytes | None:
+    """A record's bytes (its body-read flag first), or None when they are not as its head says."""
+    offset, size, sha = where
     try:
-        payload = marshal.dumps(store, 4)
-        head = json.dumps({"size": len(payload), "sha256": hashlib.sha256(payload).hexdigest()}).encode()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".fragments-", dir=path.parent)
-        with os.fdopen(fd, "wb") as f:
-            f.write(MAGIC + head + b"\n")
-            f.write(payload)   # not joined to the head: a copy of the print view's ~73 MB at 10,000 entries
-        os.replace(tmp, path)
-        tmp = None
-        if kept is not None:
-            kept[str(path)] = (_status(path), store)
-    except (OSError, ValueError):     # a cache that cannot be written is skipped, never fatal
-        pass
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+        f.seek(offset)
+        data = f.read(size)
+    except OSError:
+        return None
+    return data if len(data) == size and hashlib.sha256(data).hexdigest() == sha else None
+
+
+def _decoded(data: bytes | None) -> str | None:
+    try:
+        return None if data is None else data.decode("utf-8", errors="surrogatepass")
+    except UnicodeDecodeError:
+        return None
 
 
 class Fragments:
     """One page's fragments: `get` returns a record's fragment from the store when its key is there,
-    else makes it. Without a store (no cache) every fragment is made."""
+    else makes it. Without a store (no cache) every fragment is made.
+
+    The store is read and written a record at a time, as the page is made: the old store is indexed
+    by its record heads and a kept fragment is read when the page reaches it; each fragment the page
+    uses is appended to a new store beside it, which replaces the old one when the page is whole
+    (`save`). No process holds a page's fragments together (73 MB for the print view at 10,000
+    entries: marshalled whole, they were twice that) — but serve, which keeps the stores it wrote."""
 
     def __init__(self, path: Path | None = None, record_key=None, kept: dict | None = None):
-        self.path, self.record_key, self.kept = path, record_key, kept
-        self._old = None
-        self.used: dict = {}
+        self.path, self.record_key = path, record_key
+        # serve: path -> (file status, key -> text) of the stores this process wrote, read from memory
+        # while the file is the one written (each write is a new inode); `_texts` is this page's
+        self.kept, self._texts = kept, ({} if kept is not None else None)
+        self._old = self._new = self._tmp = None   # the stored file, the one being written and its name
+        self._kept: dict = {}    # key -> where the old store holds it (or its text, from memory)
+        self.used: dict = {}     # key -> where the new store holds it, in the order the page used them
+        self._made = False       # a fragment was made, not kept: the new store differs from the old
 
     def get(self, name: str, record, make, extra=()) -> str:
         key = None
         if self.path is not None:
-            if self._old is None:
-                self._old = _read(self.path, self.kept)
+            self._open()
             key = hashlib.sha256(repr((name, extra, self.record_key(record))).encode("utf-8")).hexdigest()
-            kept = self.used.get(key)
-            if kept is None:
-                kept = self._old.get(key)
-            if kept:
-                self.used[key] = kept
+            kept = self._text(key)
+            if kept is not None:
                 if kept[0] == "b":        # it showed a body when it was made: the page shows one
                     BodyReads.count += 1
                 return kept[1:]
@@ -131,7 +125,8 @@ class Fragments:
         before = BodyReads.count
         text = str(make())
         if key is not None:   # stored with whether it read an entry's body (objects.BodyReads)
-            self.used[key] = ("b" if BodyReads.count != before else "-") + text
+            self._made = True
+            self._keep(key, ("b" if BodyReads.count != before else "-") + text)
         return text
 
     def frame(self, keys: tuple) -> tuple | None:
@@ -139,13 +134,10 @@ class Fragments:
         (the page's key without bodies, with bodies), or None."""
         if self.path is None:
             return None
-        if self._old is None:
-            self._old = _read(self.path, self.kept)
+        self._open()
         for key, flag in zip(keys, "-b"):
-            at = self._frame_key(key)
-            kept = self.used.get(at) or self._old.get(at)
-            if kept and kept[0] == flag:
-                self.used[at] = kept
+            kept = self._text(self._frame_key(key), flag)
+            if kept is not None:
                 if flag == "b":       # it showed a body when it was made: the page shows one
                     BodyReads.count += 1
                 front, _, back = kept[1:].partition(FRAME_CUT)
@@ -155,11 +147,76 @@ class Fragments:
     def keep_frame(self, keys: tuple, read_bodies: bool, front: str, back: str) -> None:
         """Keep a page's frame under its key without bodies, or with them when making it read one."""
         if self.path is not None:
-            self.used[self._frame_key(keys[read_bodies])] = ("b" if read_bodies else "-") + front + FRAME_CUT + back
+            self._made = True
+            self._keep(self._frame_key(keys[read_bodies]), ("b" if read_bodies else "-") + front + FRAME_CUT + back)
 
     @staticmethod
     def _frame_key(key: str) -> str:
         return hashlib.sha256(repr(("frame", key)).encode("utf-8")).hexdigest()
+
+    def _open(self) -> None:
+        if self._old is not None:
+            return
+        self._old = False
+        status, store = self.kept.get(str(self.path), (None, None)) if self.kept is not None else (None, None)
+        if status is not None and status == _status(self.path):
+            self._kept = store
+        else:
+            with contextlib.suppress(OSError):     # a missing or damaged store only costs renders
+                f = open(self.path, "rb")
+                try:
+                    self._kept, self._old = _index(f), f
+                except OSError:
+                    f.close()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, self._tmp = tempfile.mkstemp(prefix=".fragments-", dir=self.path.parent)
+            self._new = os.fdopen(fd, "w+b")
+            self._new.write(MAGIC)
+        except OSError:     # a cache that cannot be written is skipped, never fatal
+            self._drop_new()
+
+    def _text(self, key: str, flag: str | None = None) -> str | None:
+        """A fragment's text (its body-read flag first), kept in the new store; with `flag`, only if its
+        flag is that one."""
+        if key in self.used:          # used again on the same page: read back from the new store
+            if self._texts is not None:
+                text = self._texts.get(key)
+            elif not self._new:
+                return None
+            else:
+                self._new.flush()
+                text = _decoded(_record(self._new, self.used[key]))
+                self._new.seek(0, os.SEEK_END)
+            return text if text is not None and (flag is None or text[0] == flag) else None
+        where = self._kept.get(key)
+        if isinstance(where, str):    # from memory
+            text, data, sha = where, None, None
+        else:
+            data = _record(self._old, where) if where and self._old else None
+            text, sha = _decoded(data), where[2] if where else None
+        if text is None or (flag is not None and text[0] != flag):
+            return None
+        self._keep(key, text, data, sha)
+        return text
+
+    def _keep(self, key: str, text: str, data: bytes | None = None, sha: str | None = None) -> None:
+        """Append a record to the new store (`data`, `sha`: its bytes and their digest, when known)."""
+        if not self._new:
+            return
+        if data is None:
+            data = text.encode("utf-8", errors="surrogatepass")
+            sha = None
+        sha = sha or hashlib.sha256(data).hexdigest()
+        try:
+            self._new.write(f"{key} {len(data)} {sha}\n".encode())
+            self.used[key] = (self._new.tell(), len(data), sha)
+            self._new.write(data)
+        except OSError:
+            self._drop_new()
+            return
+        if self._texts is not None:
+            self._texts[key] = text
 
     def template(self, env, name: str, record, extra: dict, shared: dict) -> Markup:
         args = tuple(sorted(extra.items()))
@@ -168,5 +225,33 @@ class Fragments:
 
     def save(self) -> None:
         """Keep what this render used (and only that), when it differs from what was stored."""
-        if self.path is not None and self._old is not None and self.used != self._old:
-            _write(self.path, self.used, self.kept)
+        if not self._new:
+            return
+        if not self._made and set(self.used) == set(self._kept):
+            return                    # the same records: `close` drops the copy
+        if self.kept is not None:
+            self.kept.pop(str(self.path), None)
+        try:
+            self._new.close()
+            os.replace(self._tmp, self.path)
+            self._new = self._tmp = None
+            if self.kept is not None:
+                self.kept[str(self.path)] = (_status(self.path), self._texts)
+        except OSError:
+            pass
+
+    def close(self) -> None:
+        """Let go of the files; a new store not saved is removed."""
+        if self._old:
+            self._old.close()
+        self._old = False
+        self._drop_new()
+
+    def _drop_new(self) -> None:
+        if self._new:
+            with contextlib.suppress(OSError):
+                self._new.close()
+        if self._tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(self._tmp)
+        self._new = self._tmp = None

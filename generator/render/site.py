@@ -144,6 +144,8 @@ def page_chunks(env, page, common, site, frame=None, cache=None):
             raise
         roots = [site.model.root, DEFAULT_THEME.parents[1]]
         raise template_failure(exc, roots, page.path) from None
+    finally:   # a page cut short (a failure, or its writing stopped) leaves no half-made store
+        fragments.close()
 
 
 def _render_page(env, page, common, site, frame, fragments, keys=None):
