@@ -247,12 +247,7 @@ BODY_THEME = {
 
 def test_pages_a_theme_makes_show_bodies_follow_every_body_edit(src, tmp_path):
     from generator.render import site
-    theme = src / "bodies" / "templates"
-    theme.mkdir(parents=True)
-    for name, text in BODY_THEME.items():
-        (theme / name).write_text(text)
-    settings = src / "portfolio.yaml"
-    settings.write_text(settings.read_text().replace("site:\n", "site:\n  theme: bodies\n", 1))
+    _theme(src, BODY_THEME)
     live = session(src)
     assert live.build(AS_OF).published
     entries = sorted((src / "entries").glob("*.md"))
