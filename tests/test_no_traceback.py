@@ -239,3 +239,60 @@ def test_serve_answers_hostile_paths_without_a_traceback(src, capfd):
     assert all(status in (400, 404) for status in answers.values()), answers
     err = capfd.readouterr().err
     assert "Traceback" not in err and "Error" not in err, err
+
+
+# Every field of an entry's front matter and of a contact, one at a time, given a value of the wrong shape
+# (a number where text or a list belongs, a mapping where a list belongs): the check reports it as a
+# finding and exits 1, never an internal error (the personal-data scan once iterated `attachments: 5`).
+WRONG = (5, {"x": [1]})
+
+
+def _fields(path: Path) -> list[str]:
+    import yaml
+    text = path.read_text("utf-8")
+    data = yaml.safe_load(text.split("---\n")[1] if path.suffix == ".md" else text)
+    return sorted(data)
+
+
+def _with(path: Path, field: str, value) -> None:
+    import yaml
+    text = path.read_text("utf-8")
+    if path.suffix == ".md":
+        _, head, body = text.split("---\n", 2)
+        data = yaml.safe_load(head)
+        data[field] = value
+        path.write_text("---\n" + yaml.safe_dump(data, sort_keys=False) + "---\n" + body, "utf-8")
+    else:
+        data = yaml.safe_load(text)
+        data[field] = value
+        path.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
+
+
+@pytest.mark.parametrize("record", ["entries/2026-02-03-first-forum.md", "contacts/alex-morgan.yaml"])
+def test_a_field_of_the_wrong_shape_is_a_finding_not_a_traceback(record, tmp_path, capsys):
+    fields = _fields(FIXTURE / record)
+    assert "attachments" in fields or record.startswith("contacts")
+    for field in fields:
+        for value in WRONG:
+            root = tmp_path / f"{field}-{type(value).__name__}"
+            shutil.copytree(FIXTURE, root)
+            _with(root / record, field, value)
+            status = main(["check", "--source", str(root), *AS_OF, "--no-cache"])
+            out, err = capsys.readouterr()
+            assert "internal error" not in err, (record, field, value, err)
+            assert status == 1 and "error[" in out + err, (record, field, value, out, err)
+
+
+@pytest.mark.parametrize("shape", [{"skype": "alexm.rota42"}, ["alexm.rota42"], "alexm.rota42",
+                                   {"work": ["alexm.rota42"]}])
+def test_channels_of_the_wrong_shape_are_still_sought(shape, src, capsys):
+    """Privacy fails closed: `channels` written as a list, a lone value or nested is a schema error, and
+    its values are still personal data wherever they appear (a handle: only the contact's record makes it
+    personal data; the first shape is the valid one, as the control)."""
+    _with(src / "contacts/alex-morgan.yaml", "channels", shape)
+    entry = src / "entries/2026-02-20-council-chat.md"
+    entry.write_text(entry.read_text("utf-8") + "\nAsk alexm.rota42 about it.\n", "utf-8")
+    status = main(["check", "--source", str(src), *AS_OF, "--no-cache"])
+    out, err = capsys.readouterr()
+    assert status == 1 and "internal error" not in err
+    assert "2026-02-20-council-chat.md" in out and "error[personal-data]" in out, out

@@ -132,6 +132,20 @@ def value_key(kind: str, value: str) -> str:
     return value.strip().lower()
 
 
+def channel_values(channels):
+    """Every scalar inside a contact's `channels`, whatever its shape: a mapping's values, a list's items, a
+    lone value, nested to any depth. The schema reports a wrong shape, but the privacy checks still seek
+    every value in it (fail closed: `channels: [alex@example.org]` is still a channel)."""
+    if isinstance(channels, dict):
+        for v in channels.values():
+            yield from channel_values(v)
+    elif isinstance(channels, (list, tuple)):
+        for v in channels:
+            yield from channel_values(v)
+    elif channels is not None:
+        yield channels
+
+
 class Known:
     """Contact details to recognise however written: the contacts' channel values (a value may carry a
     label, `Mobile: 07700 900123`), or the learner's allow-list."""

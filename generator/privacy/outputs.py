@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from .detect import Known, Names
+from .detect import Known, Names, channel_values
 from .normalise import normalise
 
 TEXT_SUFFIXES = {".html", ".htm", ".json", ".js", ".csv", ".svg", ".txt", ".md", ".xml", ".css", ".tsv",
@@ -109,7 +109,7 @@ class OutputGuard:
         for s in sources.contacts:
             if not isinstance(s.data, dict):
                 continue
-            for v in (s.data.get("channels") or {}).values():
+            for v in channel_values(s.data.get("channels")):
                 self.channels.add(v)
             consent = s.data.get("consent") if isinstance(s.data.get("consent"), dict) else {}
             if not (consent.get("publish") is True and not consent.get("erasure_requested")):

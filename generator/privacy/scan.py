@@ -22,7 +22,7 @@ from pathlib import Path
 from ..diagnostics import Diagnostic
 from ..registry import finding
 from . import fields, tombstone
-from .detect import Known, Names, shapes
+from .detect import Known, Names, channel_values, shapes
 from .mentions import MENTION
 from .normalise import line_col, normalise
 
@@ -48,7 +48,7 @@ class Scanner:
             if not isinstance(s.data, dict):
                 continue
             self.ids.add(s.id)
-            channels += [(s.id, v) for v in (s.data.get("channels") or {}).values()]
+            channels += [(s.id, v) for v in channel_values(s.data.get("channels"))]
             consent = s.data.get("consent") if isinstance(s.data.get("consent"), dict) else {}
             name = s.data.get("name") if isinstance(s.data.get("name"), str) else ""
             if consent.get("publish") is True and not consent.get("erasure_requested"):
@@ -369,7 +369,10 @@ def scanner(sources, checks: dict, memo: dict | None = None) -> Scanner:
 
 def _attached(sc: Scanner, s) -> list:
     """(index, path) of the entry's attachments that would be published."""
-    return [(i, att["path"]) for i, att in enumerate(s.data.get("attachments") or [])
+    listed = s.data.get("attachments")
+    if not isinstance(listed, list):   # none, or not a list: the schema reports it; nothing is published
+        return []
+    return [(i, att["path"]) for i, att in enumerate(listed)
             if isinstance(att, dict) and isinstance(att.get("path"), str) and _publishable(sc, att["path"])]
 
 

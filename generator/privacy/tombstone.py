@@ -24,7 +24,7 @@ from pathlib import Path
 
 import yaml
 
-from .detect import EMAIL, URL, Known, bare_url, name_parts, shapes
+from .detect import EMAIL, URL, Known, bare_url, channel_values, name_parts, shapes
 from .normalise import skeleton
 
 FILE = "erased.yaml"
@@ -74,7 +74,7 @@ class Tombstones:
         """The hashes to keep for a contact: name forms and channel values, normalised as the check reads them."""
         parts = name_parts(name)
         forms = {" ".join(parts)} | {p for p in parts if len(p) >= 2}
-        known = Known(v for v in (channels or {}).values())
+        known = Known(channel_values(channels))
         forms |= known.emails | known.phones | known.urls | known.literals
         return sorted(self.digest(f) for f in forms if f)
 
