@@ -110,3 +110,20 @@ def test_an_unknown_id_changes_nothing(tmp_path, capsys):
     assert main(["erase", "nobody", "--source", str(src)]) == 2     # a typo is an error, not a quiet success
     assert "no contact 'nobody' to erase" in capsys.readouterr().err
     assert {p: p.read_bytes() for p in src.rglob("*") if p.is_file()} == before
+
+
+def test_channels_of_any_shape_are_remembered_in_the_tombstone(tmp_path, capsys):
+    """Fail closed: `channels` written as a list (a schema error) still has each value hashed, as a mapping's."""
+    counts = {}
+    for shape in ("mapping", "list"):
+        src = portfolio(tmp_path / shape)
+        path = src / "contacts" / "priya-shah.yaml"
+        record = yaml.safe_load(path.read_text("utf-8"))
+        if shape == "list":
+            record["channels"] = list(record["channels"].values())
+        path.write_text(yaml.safe_dump(record), "utf-8")
+        assert main(["erase", "priya-shah", "--source", str(src)]) == 0
+        said = capsys.readouterr().out
+        stone = yaml.safe_load((src / tombstone.FILE).read_text("utf-8"))
+        counts[shape] = (len(stone["erased"][0]["hashes"]), said.split("hashes of the name and ")[1].split(";")[0])
+    assert counts["list"] == counts["mapping"] and counts["list"][1] == "2 contact details", counts

@@ -23,7 +23,7 @@ import yaml
 from ..failures import Failure
 from ..load import load
 from . import tombstone
-from .detect import Names
+from .detect import Names, channel_values
 from .normalise import normalise
 
 REPLACEMENT = "a former contact"
@@ -103,10 +103,11 @@ def erase(root: Path, cid: str, out, today: dt.date | None = None) -> int:
     names = None
     if contact is not None and isinstance(contact.data, dict):
         name = contact.data.get("name") if isinstance(contact.data.get("name"), str) else ""
-        channels = contact.data.get("channels") if isinstance(contact.data.get("channels"), dict) else {}
+        channels = contact.data.get("channels")   # any shape: every value in it is remembered (fail closed)
         path = tombstone.record(root, name, channels, today or dt.date.today(), cid)
-        print(f"{path.name}: recorded a tombstone (hashes of the name and {len(channels)} contact "
-              f"detail{'s' if len(channels) != 1 else ''}; no clear text)", file=out)
+        count = sum(1 for _ in channel_values(channels))
+        print(f"{path.name}: recorded a tombstone (hashes of the name and {count} contact "
+              f"detail{'s' if count != 1 else ''}; no clear text)", file=out)
         names = Names([(cid, name)], keep=_keep(sources, cid))
         (root / contact.file).unlink()
         print(f"{contact.file}: deleted", file=out)

@@ -70,7 +70,7 @@ class Tombstones:
                 out.append((m.start(), m.end(), "erased", None))
         return out
 
-    def forms(self, name: str, channels: dict) -> list[str]:
+    def forms(self, name: str, channels) -> list[str]:
         """The hashes to keep for a contact: name forms and channel values, normalised as the check reads them."""
         parts = name_parts(name)
         forms = {" ".join(parts)} | {p for p in parts if len(p) >= 2}
@@ -97,7 +97,7 @@ def load(root: Path) -> Tombstones:
                                           "version control; without it, erased contacts are not caught")
 
 
-def record(root: Path, name: str, channels: dict, when: dt.date, cid: str | None = None) -> Path:
+def record(root: Path, name: str, channels, when: dt.date, cid: str | None = None) -> Path:
     """Add one erased contact's hashes to erased.yaml (made, with a fresh salt, when absent). `cid`, the
     contact's id, is kept as a salted hash too (`contact`), so erasing it again is known to be a repeat,
     not a typo (never used to find mentions)."""
