@@ -126,19 +126,22 @@ def measure_serve_edit(portfolio: Path) -> float | None:
 
 
 def in_process_edit(portfolio: Path, out: Path) -> float:
-    """One entry edited, rebuilt the way `serve` does: same process, cache object kept."""
+    """One entry edited, rebuilt the way `serve` does: its `Live` session (generator/live.py: the model,
+    the page keys and the served folder kept between saves; the save applied as a delta), after the
+    session's first build. `out` is not used: serve writes into its own folder under the cache."""
     sys.path.insert(0, str(REPO))
-    from generator import pipeline
     from generator.cache import Cache, default_dir
+    from generator.live import Live
     as_of = dt.date.fromisoformat(AS_OF)
-    cache = Cache(default_dir(portfolio))
-    pipeline.build(portfolio, out, as_of, cache=cache)        # warm up: as serve is after its first build
+    folder = default_dir(portfolio)
+    live = Live(portfolio, folder / "serve", Cache(folder))
+    assert live.build(as_of).published                      # serve's first build
     entry = sorted((portfolio / "entries").glob("*.md"))[len(list((portfolio / "entries").glob("*.md"))) // 2]
     entry.write_text(entry.read_text("utf-8") + "\nOne more sentence, saved in the editor.\n", "utf-8")
     started = time.perf_counter()
-    result = pipeline.build(portfolio, out, as_of, cache=cache)
+    result = live.build(as_of)
     took = time.perf_counter() - started
-    assert result.published
+    assert result.published and not live.stats["full"], live.stats   # a delta, not a whole new site
     return took
 
 
