@@ -1,5 +1,5 @@
 """A large output file is scanned as a stream (issue 14, memory): normalised a block at a time and sought
-in pieces cut before a barrier character (privacy/outputs.py `_seek_stream`), never as one whole text.
+in pieces cut before a barrier character (privacy/outputs.py `_Seeker`), never as one whole text.
 The verdict must be the whole text's, whatever the blocks: a name, address, phone number, URL or
 literal handle across a block boundary or a piece boundary is still caught, with the same message."""
 from __future__ import annotations

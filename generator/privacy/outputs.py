@@ -134,9 +134,9 @@ class OutputGuard:
 
     def verdict(self, data: bytes) -> tuple[bool, bool]:
         """(holds a channel value, holds a hidden full name) of a text file's bytes: `_seek`'s answer
-        for the whole normalised text, a large one scanned as a stream (`_seek_stream`)."""
+        for the whole normalised text, a large one scanned as a stream (`_stream`)."""
         if len(data) <= BLOCK:
-            return self._found(normalise(data.decode("utf-8", errors="replace"), track=False).text)
+            return self._found(_normal(data))
         return self._stream(normalised_blocks(data))
 
     def check_document(self, rel: str, data: bytes, text: str) -> None:
@@ -161,9 +161,6 @@ class OutputGuard:
             raise PersonalDataInOutput(rel, f"{where} holds a contact's channel value")
         if name:
             raise PersonalDataInOutput(rel, f"{where} holds the name of a contact who has not consented")
-
-    def _seek_stream(self, rel: str, blocks, where: str) -> None:
-        self._raise(rel, where, *self._stream(blocks))
 
     def _stream(self, blocks) -> tuple[bool, bool]:
         """`_found` of the text the `blocks` join to (its verdict), holding about one block at a time
