@@ -470,14 +470,14 @@ def load_many(jobs: list, root: Path, at_load=None) -> list:
         chunks = [jobs[i::workers] for i in range(workers)]
         # what the parent holds when it forks (the other records, at_load's scanner) is shared with the
         # workers until either process's garbage collector walks it, which writes to every object and so
-        # copies each page: frozen, neither walks it (tree Pss at 10,000 entries 296-300 -> MiB unfrozen)
+        # copies each page: frozen, neither walks it (unfrozen, the tree's Pss at 10,000 entries was
+        # 296-300 MiB)
         gc.freeze()
         try:
             # the parent takes chunk 0 itself: `workers - 1` children (one more would only idle)
             # (the check runs its load without the garbage collector: pipeline.check; a worker collects its own)
             with cf.ProcessPoolExecutor(workers - 1, mp_context=multiprocessing.get_context("fork"),
                                         initializer=gc.enable) as pool:
-                # the parent takes a share too, rather than idling while the children work
                 futures = [pool.submit(_load_some, c, root) for c in chunks[1:]]
                 results = [_load_some(chunks[0], root)] + [f.result() for f in futures]
         finally:

@@ -383,7 +383,7 @@ class Prescan:
     `Sources.early`).
     `scan` takes them only when its own scanner's fingerprint and the entry's attachments are the ones they
     were found with (else, and for anything else, it reads the entry itself): the same findings in the same
-    order either way (tests/test_privacy_prescan.py). Each worker makes its Sources, so reading them copies
+    order either way (tests/test_load_early.py). Each worker makes its Sources, so reading them copies
     no memory the workers share (unlike a fork of the finished load: docs/performance.md)."""
 
     def __init__(self, sc: Scanner):
