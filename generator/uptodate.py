@@ -99,11 +99,80 @@ def key(parts: dict, extra_dirs=()) -> tuple[str, int]:
 
 
 def git_head(root) -> str:
-    """The commit checked out (entry pages show dates from git history); '' outside a repository."""
+    """The commit checked out (entry pages show dates from git history); '' outside a repository.
+
+    Read from the repository's files as git itself resolves HEAD (a `.git` folder or `gitdir:` file found
+    upwards from `root`, HEAD, the loose ref, then packed-refs), so that the up-to-date look need not
+    start a process; anything unusual (git's environment variables, a symbolic ref that is not under
+    refs/, a file that cannot be read) asks git instead."""
+    if root is None:
+        return ""
+    if not _GIT_PLACES.intersection(os.environ):
+        try:
+            found = _head_from_files(Path(root).resolve())
+        except (OSError, UnicodeError):
+            found = None
+        if found is not None:
+            return found
+    return _head_from_git(root)
+
+
+# the environment variables that change which repository or HEAD git finds
+_GIT_PLACES = frozenset({"GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR", "GIT_CEILING_DIRECTORIES",
+                         "GIT_DISCOVERY_ACROSS_FILESYSTEM"})
+_HEX = frozenset("0123456789abcdef")
+
+
+def _object_id(text: str) -> str | None:
+    text = text.strip()
+    return text if len(text) in (40, 64) and set(text) <= _HEX else None
+
+
+def _head_from_files(root: Path) -> str | None:
+    """HEAD's commit, '' when no repository holds `root`, None when only git can say."""
+    for folder in (root, *root.parents):
+        dotgit = folder / ".git"
+        if dotgit.is_dir():
+            gitdir = dotgit
+            break
+        if dotgit.is_file():   # a worktree or submodule: `gitdir: PATH`
+            line = dotgit.read_text("utf-8").strip()
+            if not line.startswith("gitdir: "):
+                return None
+            gitdir = (folder / line[len("gitdir: "):]).resolve()
+            break
+    else:
+        return ""
+    common = gitdir
+    if (gitdir / "commondir").is_file():   # a linked worktree keeps its refs in the main repository
+        common = (gitdir / (gitdir / "commondir").read_text("utf-8").strip()).resolve()
+    head = (gitdir / "HEAD").read_text("utf-8").strip()
+    if not head.startswith("ref: "):
+        return _object_id(head)
+    ref = head[len("ref: "):]
+    if not ref.startswith("refs/") or ".." in ref:
+        return None
+    for base in (gitdir, common):
+        try:
+            return _object_id((base / ref).read_text("utf-8"))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+    try:
+        packed = (common / "packed-refs").read_text("utf-8")
+    except FileNotFoundError:
+        return None      # an unborn branch (no commit yet) or a ref store git alone reads: ask git
+    for line in packed.splitlines():
+        object_id, _, name = line.partition(" ")
+        if name == ref:
+            return _object_id(object_id)
+    return None
+
+
+def _head_from_git(root) -> str:
     import shutil
     import subprocess
     git = shutil.which("git")
-    if not git or root is None:
+    if not git:
         return ""
     try:
         proc = subprocess.run([git, "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,

@@ -195,3 +195,74 @@ def test_a_run_that_fails_part_way_removes_the_last_stamp(src, runs, monkeypatch
     monkeypatch.setattr(pipeline, "check", broken)
     assert build(src) != 0
     assert not stamp.exists()
+
+
+# -- the checked-out commit, read from git's files ---------------------------------------------------------
+def _git(repo, *args) -> str:
+    git = ["git", "-C", str(repo), "-c", "user.name=T", "-c", "user.email=t@example.org", "-c", "commit.gpgsign=false"]
+    return subprocess.run(git + list(args), check=True, capture_output=True, text=True).stdout.strip()
+
+
+def _rev_parse(folder) -> str:
+    proc = subprocess.run(["git", "-C", str(folder), "rev-parse", "HEAD"], capture_output=True, text=True)
+    return proc.stdout.strip() if proc.returncode == 0 else ""
+
+
+def test_the_commit_is_read_as_git_reads_it(tmp_path, monkeypatch):
+    """Whatever shape the repository takes, the files say what `git rev-parse HEAD` says, and no process
+    is started for it."""
+    if not shutil.which("git"):
+        pytest.skip("git is not installed")
+    for name in list(os.environ):
+        if name in uptodate._GIT_PLACES:
+            monkeypatch.delenv(name)
+    repo = tmp_path / "repo"
+    (repo / "portfolio" / "entries").mkdir(parents=True)
+    (repo / "portfolio" / "portfolio.yaml").write_text("a: 1\n")
+    assert uptodate._head_from_files(repo.resolve()) == ""              # no repository at all
+    _git(repo, "init", "-q", "-b", "main")
+    assert uptodate._head_from_files(repo.resolve()) is None            # an unborn branch: only git can say
+    assert uptodate.git_head(repo) == _rev_parse(repo) == ""
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "one")
+    shapes = {"a loose ref": repo, "a portfolio in a subfolder": repo / "portfolio"}
+    for label, folder in shapes.items():
+        assert uptodate._head_from_files(folder.resolve()) == _rev_parse(folder) != "", label
+    _git(repo, "pack-refs", "--all")                                     # refs moved into packed-refs
+    assert not (repo / ".git" / "refs" / "heads" / "main").exists()
+    assert uptodate._head_from_files(repo.resolve()) == _rev_parse(repo)
+    _git(repo, "commit", "-q", "--allow-empty", "-m", "two")            # a loose ref again, newer than the packed
+    assert uptodate._head_from_files(repo.resolve()) == _rev_parse(repo)
+    first = _git(repo, "rev-parse", "HEAD~1")
+    _git(repo, "checkout", "-q", "--detach", first)                     # a detached HEAD
+    assert uptodate._head_from_files(repo.resolve()) == first == _rev_parse(repo)
+    _git(repo, "checkout", "-q", "main")
+    linked = tmp_path / "linked"                                         # a linked worktree (`gitdir:` file)
+    _git(repo, "worktree", "add", "-q", "-b", "side", str(linked), first)
+    assert uptodate._head_from_files(linked.resolve()) == first == _rev_parse(linked)
+    _git(linked, "commit", "-q", "--allow-empty", "-m", "three")
+    assert uptodate._head_from_files(linked.resolve()) == _rev_parse(linked) != first
+    assert uptodate._head_from_files(repo.resolve()) == _rev_parse(repo)
+
+    started = []
+    monkeypatch.setattr(uptodate, "_head_from_git", lambda root: started.append(root) or "")
+    assert uptodate.git_head(repo / "portfolio") == _rev_parse(repo)
+    assert started == []
+    monkeypatch.setenv("GIT_DIR", str(linked / ".git"))                 # git's own variables: git decides
+    uptodate.git_head(repo)
+    assert started == [repo]
+
+
+def test_an_unreadable_head_asks_git(tmp_path, monkeypatch):
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / ".git" / "HEAD").write_text("ref: ../../outside\n")         # not under refs/: never followed
+    assert uptodate._head_from_files(repo) is None
+    (repo / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    (repo / ".git" / "packed-refs").write_text("# pack-refs with: peeled\n")
+    assert uptodate._head_from_files(repo) is None
+    (repo / ".git" / "HEAD").write_bytes(b"\xff\xfe")
+    monkeypatch.setattr(uptodate, "_head_from_git", lambda root: "asked")
+    for name in uptodate._GIT_PLACES:
+        monkeypatch.delenv(name, raising=False)
+    assert uptodate.git_head(repo) == "asked"
