@@ -113,8 +113,12 @@ export: $(VENV)/.installed
 	$(BIN)/portfolio export --source $(SOURCE) $(PDF) $(ARGS)
 
 # Long (minutes): installs Hugo (Debian) and MkDocs + Pelican (benchmarks/.venv) itself. Not part of `make test`.
+# The package is byte-compiled first, as pip does when it installs a wheel: an editable install is not, and
+# where PYTHONDONTWRITEBYTECODE is set (this project's CI machines) Python would compile every module it
+# imports on every run, ~25 ms of a warm build's ~100 (docs/performance.md).
 bench: $(VENV)/.installed-test
 	bash tools/ensure-chromium.sh
+	$(BIN)/python -m compileall -q generator
 	$(BIN)/python benchmarks/bench.py $(ARGS)
 
 # `portfolio caseload` over 100, 1,000 and 3,000 generated learners' portfolio.json (target: 1,000 under 5 s,
