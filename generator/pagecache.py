@@ -164,11 +164,22 @@ class PageCache:
         return key if bodies else "f:" + key
 
     def record_key(self, record) -> str:
-        """What one record's fragments may show (render/fragments.py): the same facts as the record's own page."""
+        """What one record's fragments may show (render/fragments.py): for an entry or contact, the same facts
+        as its own page; for an action, its entry's and its place in the entry (an entry's actions share the
+        entry's files); for a finding, its every field (a finding is in no record file; what its row shows
+        besides, its subject's link, is a keyword argument of the fragment and in its key that way); for any
+        other record, everything. Each with the facts every page's key covers (`base`)."""
         from .render.pages import record_deps
+        kind = type(record).__name__
+        if kind == "Diagnostic":     # not kept by id: cheap, and a finding is made again for each redaction
+            return digest(self.base, "finding", astuple(record))
         key = self._records.get(id(record))
         if key is None:
-            key = self._records[id(record)] = self._part(record_deps(record))
+            if kind == "Action":
+                key = digest(self.record_key(record.entry), "action", record.index)
+            else:
+                key = self._part(record_deps(record))
+            self._records[id(record)] = key
         return key
 
     def fragments(self, page_path: str):

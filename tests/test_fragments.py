@@ -7,7 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+from collections import Counter
 from pathlib import Path
+
+import yaml
 
 from generator import pipeline
 from generator.cache import Cache
@@ -15,15 +18,19 @@ from generator.render import fragments, parallel, site
 
 EXAMPLE = Path(__file__).parent / "fixtures" / "example"
 AS_OF = dt.date(2026, 4, 30)
+LATE = dt.date(2027, 6, 30)     # the example's actions due before it and not done are overdue (the dashboard lists them)
+ENTRY_PARTS = {"diary-row.html", "search-entry", "print-entry.html"}
+ROWS = ("gaps-row.html", "follow-up-row.html", "overdue-row.html")    # a finding's, an action's, an overdue action's
 
 
 def tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def build(src: Path, out: Path, cache: bool) -> dict:
+def build(src: Path, out: Path, cache: bool, as_of: dt.date = AS_OF) -> dict:
     fragments.RENDERED.clear()
-    result = pipeline.build(src, out, AS_OF, cache=Cache(src / ".cache" / "portfolio") if cache else None)
+    site.RENDERED.clear()
+    result = pipeline.build(src, out, as_of, cache=Cache(src / ".cache" / "portfolio") if cache else None)
     assert result.published, result.errors
     return tree(out)
 
@@ -48,9 +55,9 @@ def test_one_edited_entry_renders_only_its_own_fragments(tmp_path, monkeypatch):
     # the first build renders every entry's fragments (a row on the diary, one per filter page it is on,
     # a search document and its part of the print view)
     made = {name for name, _ in fragments.RENDERED}
-    assert made == {"diary-row.html", "search-entry", "print-entry.html"}
-    assert {rid for _, rid in fragments.RENDERED} == {m.group(1).decode() for m in
-                                                      re.finditer(rb'<a href="entries/([^"]+)\.html">', first["diary.html"])}
+    assert made == ENTRY_PARTS | {"gaps-row.html", "follow-up-row.html"}    # and rows of findings and actions
+    assert {rid for name, rid in fragments.RENDERED if name in ENTRY_PARTS} == {
+        m.group(1).decode() for m in re.finditer(rb'<a href="entries/([^"]+)\.html">', first["diary.html"])}
 
     assert build(src, out, cache=True) == first and not fragments.RENDERED    # nothing changed: nothing rendered
 
@@ -62,7 +69,7 @@ def test_one_edited_entry_renders_only_its_own_fragments(tmp_path, monkeypatch):
     edited.write_text(text.replace("\n", "\n# a note to self, in the front matter\n", 1), "utf-8")
     cached = build(src, out, cache=True)
     slug = slug_of(cached, title)
-    rendered = dict(fragments.RENDERED)
+    rendered = {k: n for k, n in fragments.RENDERED.items() if k[0] in ENTRY_PARTS}
     assert rendered, "the edited entry's fragments were rendered"
     assert {rid for _, rid in rendered} == {slug}, rendered       # no other entry's fragment
     assert rendered[("search-entry", slug)] == 1
@@ -103,3 +110,75 @@ def test_a_damaged_fragment_store_costs_renders_never_bytes(tmp_path, monkeypatc
     cached = build(src, out, cache=True)
     assert len({rid for _, rid in fragments.RENDERED}) > 1           # every damaged store was made again
     assert cached == build(src, tmp_path / "clean", cache=False)
+
+
+def overdue_entry(src: Path, first: dict) -> tuple[Path, str]:
+    """An entry file with an action overdue at LATE and findings of its own on gaps.html, and the name its
+    findings are shown under there."""
+    for f in sorted((src / "entries").glob("*.md")):
+        front = yaml.safe_load(f.read_text("utf-8").split("---\n")[1])
+        shown = f"entries/{f.name}"
+        if any(a.get("due") and not a.get("done") and a["due"] < LATE for a in front.get("actions") or ()) \
+                and f'<span class="where">{shown}:'.encode() in first["gaps.html"]:
+            return f, shown
+    raise AssertionError("the example has no entry with an overdue action and a finding")
+
+
+def test_gaps_follow_ups_and_the_dashboard_render_only_the_edited_entrys_rows(tmp_path, monkeypatch):
+    """Issue 14, item 1: gaps.html (a row per finding), follow-ups.html (a row per action) and the dashboard's
+    overdue actions are joined from per-record fragments too; an edit re-renders its own record's rows only."""
+    monkeypatch.setattr(parallel, "workers", lambda: 1)
+    src = tmp_path / "p"
+    shutil.copytree(EXAMPLE, src)
+    out = tmp_path / "site"
+    first = build(src, out, cache=True, as_of=LATE)
+    made = Counter(name for name, _ in fragments.RENDERED.elements())
+    assert made["gaps-row.html"] == first["gaps.html"].count(b'<span class="where">') > 0
+    assert made["follow-up-row.html"] == first["follow-ups.html"].count(b'<span class="from">') > 0
+    assert made["overdue-row.html"] == first["index.html"].count(b'<li><span class="status status-overdue">') > 0
+    assert build(src, out, cache=True, as_of=LATE) == first and not fragments.RENDERED
+
+    edited, shown = overdue_entry(src, first)
+    text = edited.read_text("utf-8")
+    front = yaml.safe_load(text.split("---\n")[1])
+    actions = len(front["actions"])
+    overdue = sum(1 for a in front["actions"] if a.get("due") and not a.get("done") and a["due"] < LATE)
+    # an action's words change: its entry's action rows are rendered again, and the rows of the findings that
+    # quote them (an overdue action is a finding too, one each); the three pages are joined again from every
+    # other record's stored rows
+    do = next(a["do"] for a in front["actions"] if a.get("due") and not a.get("done") and a["due"] < LATE)
+    edited.write_text(text.replace(do, do + " by the end of the week", 1), "utf-8")
+    cached = build(src, out, cache=True, as_of=LATE)
+    slug = slug_of(cached, front["title"])
+    rows = {k: n for k, n in fragments.RENDERED.items() if k[0] in ROWS}
+    assert rows == {("follow-up-row.html", slug): actions, ("overdue-row.html", slug): overdue,
+                    ("gaps-row.html", shown): overdue}, rows
+    assert {"gaps.html", "follow-ups.html", "index.html"} <= set(site.RENDERED)
+    assert b"by the end of the week" in cached["index.html"] and b"by the end of the week" in cached["follow-ups.html"]
+
+    # a line added at the top of the front matter moves every finding about the file down a line: exactly
+    # those findings' rows are rendered again (a row shows its finding's line)
+    edited.write_text(edited.read_text("utf-8").replace("\n", "\n# a note to self\n", 1), "utf-8")
+    cached = build(src, out, cache=True, as_of=LATE)
+    rows = {k: n for k, n in fragments.RENDERED.items() if k[0] in ROWS}
+    assert rows == {("gaps-row.html", shown): cached["gaps.html"].count(f'<span class="where">{shown}:'.encode()),
+                    ("follow-up-row.html", slug): actions, ("overdue-row.html", slug): overdue}, rows
+    assert cached == build(src, tmp_path / "clean", cache=False, as_of=LATE)    # byte for byte a clean build
+
+
+def test_a_theme_overriding_a_row_template_is_used(tmp_path, monkeypatch):
+    monkeypatch.setattr(parallel, "workers", lambda: 1)
+    src = tmp_path / "p"
+    shutil.copytree(EXAMPLE, src)
+    theme = src / "themes" / "default" / "templates"     # the portfolio's own theme overrides by path
+    theme.mkdir(parents=True)
+    for name in ROWS:
+        (theme / name).write_text('{% include "!default/' + name + '" %}<!-- my ' + name + ' -->', "utf-8")
+    clean = build(src, tmp_path / "clean", cache=False, as_of=LATE)
+    for page, name, row in [("gaps.html", "gaps-row.html", b'<span class="where">'),
+                            ("follow-ups.html", "follow-up-row.html", b'<span class="from">'),
+                            ("index.html", "overdue-row.html", b'<li><span class="status status-overdue">')]:
+        assert clean[page].count(f"<!-- my {name} -->".encode()) == clean[page].count(row) > 0, page
+    out = tmp_path / "site"
+    assert build(src, out, cache=True, as_of=LATE) == clean      # kept fragments: the same bytes
+    assert build(src, out, cache=True, as_of=LATE) == clean and not fragments.RENDERED

@@ -43,6 +43,11 @@ RENDERED: Counter = Counter()
 
 
 def _public_id(record) -> str:
+    kind = type(record).__name__
+    if kind == "Action":          # counted under its entry: an edit to the entry re-renders its actions' rows
+        return _public_id(record.entry)
+    if kind == "Diagnostic":      # counted under the file it was found in, as its row shows it
+        return record.file
     for attr in ("slug", "key", "ref", "id"):
         value = getattr(record, attr, None)
         if isinstance(value, str):
