@@ -3,6 +3,7 @@
     python benchmarks/stages.py markdown PORTFOLIO...   # every entry body, markdown-it-pyrs vs markdown-it-py
     python benchmarks/stages.py load PORTFOLIO...       # load alone, then the whole check (no cache)
     python benchmarks/stages.py build PORTFOLIO...      # a cold build on one core: CPU of each part
+    python benchmarks/stages.py render PORTFOLIO...     # every page rendered on one core, nothing written
 
 Times are CPU seconds of this process (time.process_time, best of --repeat runs), which a machine busy
 with other work disturbs far less than wall time; load runs on one core here (no forked workers).
@@ -90,14 +91,35 @@ def bench_build(root: Path, repeat: int) -> None:
         print(f"  {label}: {seconds:.2f} s CPU")
 
 
+def bench_render(root: Path, repeat: int) -> None:
+    """Every page rendered serially in this process, without a cache and with nothing written or scanned:
+    the render stage's CPU alone. The first run compiles the templates (as a cold build does); the best of
+    the later runs shows rendering without it. Markdown bodies are rendered in each run."""
+    from generator.render import parallel
+    from generator.render.site import render_site
+
+    load_stage.PARALLEL_MIN = 10 ** 9
+    parallel.workers = lambda: 1
+    as_of = dt.date(2026, 1, 1)
+    result = pipeline.check(root, as_of)
+
+    def run():
+        for _ in render_site(result.model, result.diagnostics, result.analysis, as_of, result.redactor, bodies={}):
+            pass
+    first = best(run, 1)
+    later = best(run, repeat)
+    print(f"{root}: render {first:.2f} s CPU (first, compiling the templates), {later:.2f} s (best of {repeat} more)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("what", choices=("markdown", "load", "build"))
+    ap.add_argument("what", choices=("markdown", "load", "build", "render"))
     ap.add_argument("portfolios", nargs="+", type=Path)
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
     for root in args.portfolios:
-        {"markdown": bench_markdown, "load": bench_load, "build": bench_build}[args.what](root, args.repeat)
+        {"markdown": bench_markdown, "load": bench_load, "build": bench_build,
+         "render": bench_render}[args.what](root, args.repeat)
 
 
 if __name__ == "__main__":

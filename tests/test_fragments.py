@@ -18,7 +18,7 @@ from generator.render import fragments, parallel, site
 
 EXAMPLE = Path(__file__).parent / "fixtures" / "example"
 AS_OF = dt.date(2026, 4, 30)
-LATE = dt.date(2027, 6, 30)     # the example's actions due before it and not done are overdue (the dashboard lists them)
+LATE = dt.date(2027, 6, 30)     # actions due before it and not done are overdue: the dashboard lists them
 ENTRY_PARTS = {"diary-row.html", "search-entry", "print-entry.html"}
 ROWS = ("gaps-row.html", "follow-up-row.html", "overdue-row.html")    # a finding's, an action's, an overdue action's
 
