@@ -4,7 +4,8 @@ The cache does no stage's work itself: the stages ask it. `load.load` asks it fo
 are unchanged (`recall`) and tells it each file parsed (`remember`); `validate.validate` does the same
 for each file's schema check (`recall_checked`, `remember_checked`); `render_site` asks a `PageCache`
 (generator/pagecache.py) whether each page's published copy is still right. Rendered entry bodies
-and redacted entry text are kept by digest for the render and model stages.
+(in a file of their own, `bodies`: render/bodystore.py) and redacted entry text are kept by digest for
+the render and model stages.
 
 The cache is data, never code: one file, `state.v2`, holding a header line naming the format and its
 version, a JSON line (the generator's code digest, the payload's length and sha256), then the payload
@@ -37,6 +38,7 @@ from .diagnostics import Diagnostic
 from .load import Source
 from .outdir import default_dir  # noqa: F401  (where it has always been imported from)
 from .pagecache import RACY_NS, PageCache
+from .render.bodystore import BodyStore
 from .write import OutputRecord
 
 STATE_FILE = "state.v2"
@@ -129,8 +131,9 @@ class Cache:
         self.quiet = quiet
         self.files: dict[str, FileRecord] = {}       # path relative to the portfolio -> record
         self.outputs: dict = {}     # resolved out folder -> {site path: OutputRecord}
-        self.bodies: dict = {}      # entry body digest -> rendered HTML (render.data.body_digest)
-        self._saved_bodies: set = set()
+        # rendered entry bodies by digest (render.data.body_digest), on disk beside the state: a file of
+        # records read one at a time (render/bodystore.py), never marshalled into the state
+        self.bodies = BodyStore(self.folder / BodyStore.FILE if self.folder else None)
         self.redactions: dict = {}  # redact.redact_model's memo: redacted entry text by file digest
         self.attachments: dict = {}  # attached file -> (status, size, sha256, when hashed): pagecache.file_facts
         self.privacy: dict = {}     # privacy/scan.py's memo: record file -> (key, findings, fixes)
@@ -175,7 +178,7 @@ class Cache:
                 state = marshal.loads(payload)
                 self._load(state)
         except (ValueError, TypeError, KeyError, IndexError, EOFError, AttributeError) as exc:
-            self.files, self.outputs, self.bodies, self.redactions, self.attachments = {}, {}, {}, {}, {}
+            self.files, self.outputs, self.redactions, self.attachments = {}, {}, {}, {}
             self.privacy, self.scanned = {}, {}
             return self._notice(f"it is damaged ({type(exc).__name__})")
 
@@ -184,13 +187,11 @@ class Cache:
             raise ValueError("not a mapping")
         self.files = {str(rel): _file(row) for rel, row in state["files"].items()}
         self.outputs = _outputs(state["outputs"])
-        self.bodies = {str(k): str(v) for k, v in state["bodies"].items()}
         self.redactions = dict(state["redactions"])
         self.attachments = dict(state["attachments"])
         self.privacy = dict(state.get("privacy", {}))
         self.scanned = {str(k): str(v) for k, v in state.get("scanned", {}).items()}
         self.saved_at = int(state["saved_at"])
-        self._saved_bodies = set(self.bodies)
 
     def save(self) -> None:
         """Write the state if anything changed; a cache that cannot be written is skipped, never fatal."""
@@ -203,7 +204,7 @@ class Cache:
             with _no_gc():
                 payload = marshal.dumps({
                     "files": {rel: _plain_file(rec) for rel, rec in self.files.items()},
-                    "outputs": _plain_outputs(self.outputs), "bodies": self.bodies, "redactions": self.redactions,
+                    "outputs": _plain_outputs(self.outputs), "redactions": self.redactions,
                     "attachments": self.attachments, "privacy": self.privacy, "scanned": self.scanned,
                     "saved_at": now}, 4)
             head = json.dumps({"code": code_digest(), "size": len(payload),
@@ -292,11 +293,7 @@ class Cache:
     def keep_bodies(self, model) -> None:
         """Forget rendered bodies no entry has any more, so the cache does not grow without end."""
         from .render.data import body_digest
-        live = {body_digest(e.body) for e in model.entries}
-        if set(self.bodies) != live or not live <= self._saved_bodies:
-            self.bodies = {d: html for d, html in self.bodies.items() if d in live}
-            self._saved_bodies = set(self.bodies)
-            self.dirty = True
+        self.bodies.keep({body_digest(e.body) for e in model.entries})
 
     def published(self, out: Path, manifest: dict, scanned: str | None = None) -> None:
         """`scanned`: the fingerprint of the output scan the site passed (privacy/outputs.py)."""

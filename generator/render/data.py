@@ -60,7 +60,7 @@ class SiteData:
         # the redactor is used here and not kept: it holds the real names templates must never reach
         self.model, self.analysis, self.as_of = model, analysis, as_of
         self.findings = [public_diagnostic(d, redactor) for d in findings] if redactor else list(findings)
-        self._bodies: dict = {}
+        self._store, self._digests = None, {}     # render/bodystore.py, and each entry's body digest
         self._history = None
         self._subjects = None
 
@@ -81,23 +81,23 @@ class SiteData:
         self.criteria_used = [c for c in model.criteria.values() if c.evidence]
 
     # -- per entry -----------------------------------------------------------------------------
-    def prepare_bodies(self, known: dict) -> None:
-        """Render every entry body once, before pages are rendered (so forked page workers share them).
-
-        `known` maps a body's digest to its HTML from earlier builds and is updated in place; bodies
-        not in it are rendered across both cores when there are many."""
+    def prepare_bodies(self, store) -> None:
+        """Render every entry body not in `store` (render/bodystore.py: HTML on disk by digest, kept
+        across builds with the cache) before pages are rendered, across both cores when there are many.
+        Only each entry's digest is held here; a page reads the HTML from the store (forked page workers
+        read the same file), so no process holds every body's HTML at once."""
         digests = {id(e): body_digest(e.body) for e in self.model.entries}
-        missing = sorted({digests[id(e)]: e.body for e in self.model.entries if digests[id(e)] not in known}.items())
+        bodies = {digests[id(e)]: e for e in self.model.entries}
+        missing = sorted((d, e.body) for d, e in bodies.items() if not store.readable(d))
         for (digest, _), html in zip(missing, map_ordered(lambda item: str(markdown(item[1], 3)), missing)):
-            known[digest] = html
-        self._bodies = {eid: Markup(known[d]) for eid, d in digests.items()}
+            store.add(digest, html)
+        self._store, self._digests = store, digests
 
     def body(self, entry) -> Markup:
         BodyReads.count += 1     # the page shows a body: the page cache keys it by the bodies too
-        html = self._bodies.get(id(entry))
-        if html is None:
-            html = self._bodies[id(entry)] = markdown(entry.body, 3)
-        return html
+        html = self._store.get(self._digests.get(id(entry))) if self._store is not None else None
+        # not prepared, or its record damaged (or not written: a store that cannot be written)
+        return Markup(html) if html is not None else markdown(entry.body, 3)
 
     def unit_entries(self, unit) -> list:
         """The entries that evidence any criterion of `unit`, by date (the print view's matrix rows)."""

@@ -79,11 +79,16 @@ def _index(f) -> dict:
 
 
 def _record(f, where) -> bytes | None:
-    """A record's bytes (its body-read flag first), or None when they are not as its head says."""
+    """A record's bytes (a fragment's begin with its body-read flag), or None when they are not as its
+    head says. `f`: an open file, or a descriptor read with `os.pread` (render/bodystore.py: forked
+    workers share it, and so would share a file position)."""
     offset, size, sha = where
     try:
-        f.seek(offset)
-        data = f.read(size)
+        if isinstance(f, int):
+            data = os.pread(f, size, offset)
+        else:
+            f.seek(offset)
+            data = f.read(size)
     except OSError:
         return None
     return data if len(data) == size and hashlib.sha256(data).hexdigest() == sha else None

@@ -13,6 +13,7 @@ from . import paths
 from ..failures import Failure, template_failure
 from .environment import DEFAULT_THEME, environment, theme_dirs
 from .frame import Frame
+from .bodystore import BodyStore
 from .fragments import Fragments
 from . import skeleton
 from .outputs import encoded, matrix_csv, portfolio_json, search_index_js
@@ -69,7 +70,8 @@ def render_site(model, findings, analysis, as_of, redactor=None, cache=None, bod
     """Yield (site path, bytes) for every page, in a stable order, rendering lazily so a large site is
     never held in memory whole. With a `cache` (generator.cache.PageCache), a page whose published
     copy is still right is not rendered: its bytes are None, and write.publish keeps the published
-    file. `bodies` (Markdown source digest -> HTML) saves re-rendering unchanged entry bodies.
+    file. `bodies` (render/bodystore.py `BodyStore`, HTML by Markdown digest) saves re-rendering unchanged
+    entry bodies; without it they are rendered into a temporary store.
     `analysis` holds every fact the pages display; `redactor` (kept from templates) makes the findings public.
     With a `sink` ((site path, chunks) -> record), each page is handed to it as a stream of byte chunks
     where it is rendered (in the worker), and its record is yielded instead of its bytes:
@@ -79,7 +81,9 @@ def render_site(model, findings, analysis, as_of, redactor=None, cache=None, bod
 
     env = environment(theme_dirs(model))
     site = SiteData(model, findings, analysis, as_of, redactor)
-    site.prepare_bodies(bodies if bodies is not None else {})
+    own = bodies is None      # no cache: the bodies go to a temporary store for this render alone
+    store = BodyStore() if own else bodies
+    site.prepare_bodies(store)
     common = template_context(model, site, analysis, as_of)
     frame = frame_of(env, common)
     todo = []
@@ -101,11 +105,15 @@ def render_site(model, findings, analysis, as_of, redactor=None, cache=None, bod
             placed = sink(page.path, page_chunks(env, page, common, site, frame, cache))
             return placed, BodyReads.count != before
     results = map_ordered(make, todo, alone)
-    for page, (data, read_bodies) in zip(todo, results):
-        RENDERED[page.path] += 1
-        if cache is not None:
-            cache.rendered(page, read_bodies)
-        yield page.path, data
+    try:
+        for page, (data, read_bodies) in zip(todo, results):
+            RENDERED[page.path] += 1
+            if cache is not None:
+                cache.rendered(page, read_bodies)
+            yield page.path, data
+    finally:
+        if own:
+            store.close()
 
 
 def _counted(env, page, common, site, frame, cache) -> tuple[bytes, bool]:
