@@ -87,6 +87,9 @@ class BodyStore:
         self._close()
         self.where, self._end, self._dead = {}, 0, 0
 
+    def __del__(self):     # a descriptor is no file object: it is not closed when the store is dropped
+        self._close()
+
     # -- records -----------------------------------------------------------------------------
     def get(self, digest: str | None) -> str | None:
         """The HTML stored for `digest`, or None (not stored, or its record damaged)."""
