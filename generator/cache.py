@@ -283,9 +283,11 @@ class Cache:
             self.dirty = True
 
     # -- stage 3: pages ----------------------------------------------------------------------
-    def pages(self, model, findings, as_of, out: Path, templates: list[Path], redactor=None) -> PageCache:
-        """`redactor`: the build's (pipeline.Result.redactor); what it hides is part of every page's key."""
-        return PageCache(self, model, findings, as_of, Path(out).resolve(), templates, code_digest(), redactor)
+    def pages(self, model, findings, as_of, out: Path, templates: list[Path], redactor=None, memo=None) -> PageCache:
+        """`redactor`: the build's (pipeline.Result.redactor); what it hides is part of every page's key.
+        `memo`: serve's session of keys (pagecache.KeyMemo), so a save makes only the keys that changed."""
+        return PageCache(self, model, findings, as_of, Path(out).resolve(), templates, code_digest(), redactor,
+                         memo)
 
     def manifest(self, out: Path) -> dict:
         return self.outputs.get(str(Path(out).resolve()), {})

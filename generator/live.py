@@ -33,11 +33,12 @@ from . import pipeline
 from .diagnostics import Diagnostic
 from .failures import writing
 from .outdir import MARKER, check_output, marker_text
-from .pagecache import file_facts
+from .pagecache import KeyMemo, file_facts
 from .privacy.outputs import OutputGuard, PersonalDataInOutput
 from .privacy import segments
 from .render import render_site
 from .render.assets import site_copies
+from .render.data import PublicFindings
 from .render.environment import theme_dirs
 from .write import OutputRecord, intact
 
@@ -55,6 +56,8 @@ class Live:
         self._known: dict = {}            # copied files' status and sha256 (pagecache.file_facts)
         self._segments = segments.SegmentMemo()   # the large files' segments that passed the guard
         self._stores: dict = {}           # fragment stores written: path -> (file status, store)
+        self.keys = KeyMemo()             # what each page's key was made of: a save makes only the changed ones
+        self.public = PublicFindings()    # each finding's public form: a save redacts only new findings
         self.stats = {"rendered": 0, "written": 0, "removed": 0, "scanned": 0, "full": 0}
         self.timings: dict = {}
 
@@ -71,10 +74,12 @@ class Live:
         guard = OutputGuard(result.sources, result.model.checks)   # what it seeks: its fingerprint
         fingerprint = guard.fingerprint
         model = result.model
-        pages = self.cache.pages(model, result.diagnostics, as_of, self.out, theme_dirs(model), result.redactor)
+        pages = self.cache.pages(model, result.diagnostics, as_of, self.out, theme_dirs(model), result.redactor,
+                                 self.keys)
         # the print view's frame and portfolio.json's entries are kept apart (a body edit joins them again),
-        # and the fragment stores this session wrote are read from memory while their files are unchanged
-        pages.split, pages.stores = True, self._stores
+        # the fragment stores this session wrote are read from memory while their files are unchanged, and
+        # the findings' public forms are kept
+        pages.split, pages.stores, pages.public = True, self._stores, self.public
         # what every page's key holds changed (a template, portfolio.yaml, an entry's title or date, a
         # contact's name, the redaction...): every page is rendered again, and the whole new site is
         # streamed into a new folder rather than held in memory

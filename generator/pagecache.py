@@ -97,35 +97,41 @@ def file_facts(path: Path, known: dict, now_ns: int) -> tuple:
 class PageCache:
     """Asked by `render_site` for each page: is the published copy still right? Remembers each page's key."""
 
-    def __init__(self, cache, model, findings, as_of, out: Path, templates: list[Path], code: str, redactor=None):
+    def __init__(self, cache, model, findings, as_of, out: Path, templates: list[Path], code: str, redactor=None,
+                 memo: "KeyMemo | None" = None):
         import time
         self.out = out
         self.split = False      # keep the print view's frame apart from its entries (render/skeleton.py): serve
         self.stores = None      # serve: the fragment stores it wrote, kept in memory (render/fragments.py `_read`)
+        self.public = None      # serve: the findings' public forms, kept per session (render/data.py PublicFindings)
         self.previous = cache.manifest(out)
         self.keys: dict[str, str] = {}
         self._records: dict = {}
         self.cache = cache
+        self.memo = memo
         sources = [model.source] + [f.source for f in model.frameworks] + \
                   [c.source for c in model.contacts] + [e.source for e in model.entries]
         now = time.time_ns()
         known = dict(cache.attachments)
-        self._attached = {id(e): [(a.path, *file_facts(model.root / a.path, known, now))
-                                  for a in e.attachments] for e in model.entries}
+        attached = [[(a.path, *file_facts(model.root / a.path, known, now)) for a in e.attachments]
+                    for e in model.entries]
         live = {str(model.root / a.path) for e in model.entries for a in e.attachments}
         known = {k: v for k, v in known.items() if k in live}
         if known != cache.attachments:
             cache.attachments, cache.dirty = known, True
         # each entry's front matter alone, with where its body starts: what the key of a page that read
         # no entry's body holds of the entry (the model takes nothing else from the file but the body)
-        self._front = {e.source.file: digest("front", e.source.file, e.source.index.text, e.source.index.offset,
-                                             e.body_line) if e.source.index.text else e.source.digest
-                       for e in model.entries}
-        attached = [self._attached[id(e)] for e in model.entries]
-        self._attached_part = {id(e): digest(facts) for e, facts in zip(model.entries, attached)}
+        fronts = memo.fronts if memo is not None else {}
+        self._front = {}
+        for e in model.entries:
+            s = e.source
+            held = fronts.get((s.file, s.digest))
+            if held is None:   # the same bytes give the same front matter and body line: kept per session
+                held = digest("front", s.file, s.index.text, s.index.offset, e.body_line) if s.index.text else s.digest
+            self._front[s.file] = held
+        # an entry's attachments by the entry's file: a page's key holds those of the entries it reads
+        self._attached_part = {e.source.file: digest(facts) for e, facts in zip(model.entries, attached)}
         self._files: dict = {}
-        everything = digest(sorted((s.file, s.digest) for s in sources), attached)
-        front = digest(sorted((s.file, self._front.get(s.file, s.digest)) for s in sources), attached)
         self._by_file: dict[str, list] = {}
         for d in findings:
             self._by_file.setdefault(d.file, []).append(d)
@@ -136,9 +142,13 @@ class PageCache:
                            sorted(counts.items()), [(c.key, c.display_name) for c in model.contacts],
                            [_index_facts(e) for e in model.entries], _assessment_facts(model),
                            redactor.fingerprint() if redactor is not None else "")
+        everything = digest(sorted((s.file, s.digest) for s in sources), attached)
+        front = digest(sorted((s.file, self._front.get(s.file, s.digest)) for s in sources), attached)
         about = [astuple(d) for d in sorted(findings, key=lambda d: d.sort_key())]
         self.everything = digest(self.base, everything, about)
         self.everything_front = digest(self.base, front, about)
+        if memo is not None:
+            memo.begin(self, sources)
 
     def _file(self, source, bodies: bool) -> str:
         """One record file's part of a key: its name, digest (or front matter) and the findings about it,
@@ -150,17 +160,29 @@ class PageCache:
                 source.file, held, [astuple(d) for d in self._by_file.get(source.file, ())])
         return known
 
-    def _part(self, deps, bodies: bool = True) -> str:
+    def _part(self, deps, bodies: bool = True, files: tuple | None = None) -> str:
         if deps is None:
             return self.everything if bodies else self.everything_front
-        files = sorted({self._file(d.source, bodies) for d in deps})
-        attached = [self._attached_part[id(d)] for d in deps if id(d) in self._attached_part]
-        return digest(self.base, files, attached)
+        if files is None:
+            files = tuple([d.source.file for d in deps])
+        parts = sorted({self._file(d.source, bodies) for d in deps})
+        attached = [self._attached_part[f] for f in files if f in self._attached_part]
+        return digest(self.base, parts, attached)
 
     def key(self, page, bodies: bool = True) -> str:
         """The page's key; `bodies=False`: the key of a page whose last render read no entry's body
         (objects.BodyReads), which holds each entry's front matter but not its body, and says so ("f:")."""
-        key = digest(self._part(getattr(page, "deps", None), bodies), page.path, page.template, page.title)
+        deps = getattr(page, "deps", None)
+        memo = self.memo
+        if memo is None or deps is None:
+            key = digest(self._part(deps, bodies), page.path, page.template, page.title)
+        else:
+            files = tuple([d.source.file for d in deps])
+            slot, facts = (page.path, bodies), (files, page.template, page.title)
+            key = memo.recall(memo.keys, slot, facts, bodies)
+            if key is None:
+                key = digest(self._part(deps, bodies, files), page.path, page.template, page.title)
+                memo.keep(memo.keys, slot, facts, key)
         return key if bodies else "f:" + key
 
     def record_key(self, record) -> str:
@@ -178,7 +200,17 @@ class PageCache:
             if kind == "Action":
                 key = digest(self.record_key(record.entry), "action", record.index)
             else:
-                key = self._part(record_deps(record))
+                deps = record_deps(record)
+                memo = self.memo
+                if memo is None or deps is None:
+                    key = self._part(deps)
+                else:   # an entry or a contact: its files checked against the last build's (KeyMemo)
+                    files = tuple([d.source.file for d in deps])
+                    slot = (kind, record.source.file)
+                    key = memo.recall(memo.records, slot, files, True)
+                    if key is None:
+                        key = self._part(deps, True, files)
+                        memo.keep(memo.records, slot, files, key)
             self._records[id(record)] = key
         return key
 
@@ -207,3 +239,73 @@ class PageCache:
     def rendered(self, page, read_bodies: bool) -> None:
         """Record the key of a page just rendered, by whether it read an entry's body."""
         self.keys[page.path] = self.key(page, bodies=read_bodies)
+
+
+class KeyMemo:
+    """`serve`'s session of page keys (generator/live.py): what each key of the last build was made of, so
+    a save works out again only the keys of pages that read a record whose part changed.
+
+    A key with `deps` is a function of the shared part (`PageCache.base`), the page's path, template and
+    title, the ordered files of its deps (`files`: which entries' attachments it holds follows from them),
+    and each of those files' inputs: its digest (or, keyed without bodies, an entry's front matter), the
+    findings about it and its entries' attachments. `begin` compares every file's inputs with the last
+    build's and notes the files whose part changed; a key kept from the last build is taken again when its
+    facts are equal and none of its files changed (or is gone). Only keys the last build asked for are kept,
+    so every kept key is current as of the last build's inputs. Keys of pages that read everything (`deps`
+    None) are one digest each and are always made. tests/test_live.py compares every page's key with a
+    fresh PageCache's after each save.
+    """
+
+    def __init__(self):
+        self.fronts: dict = {}     # (entry file, digest) -> its front-matter part
+        self.inputs: dict = {}     # record file -> what its part of a key was made of, at the last build
+        self.base = None
+        self.keys: dict = {}       # (page path, bodies) -> (facts, key), as of the last build
+        self.records: dict = {}    # (kind, record file) -> (files, key): fragments' record keys
+        self.computed = 0          # keys made (not taken from the memo) by the last build: tests count them
+        self._old: tuple = ({}, {})
+        self._changed: tuple = (set(), set())   # files whose part changed: (front matter, whole file)
+        self._known: set = set()
+
+    def begin(self, pages: "PageCache", sources) -> None:
+        inputs, front_changed, changed = {}, set(), set()
+        fronts = {}
+        for s in sources:
+            f = s.file
+            about = tuple(astuple(d) for d in pages._by_file.get(f, ()))
+            front = pages._front.get(f, s.digest)
+            if front is not s.digest:
+                fronts[(f, s.digest)] = front
+            now = (s.digest, front, about, pages._attached_part.get(f))
+            inputs[f] = now
+            was = self.inputs.get(f)
+            if was != now:
+                if was is None or was[0] != now[0] or was[2:] != now[2:]:
+                    changed.add(f)
+                if was is None or was[1:] != now[1:]:
+                    front_changed.add(f)
+        self.fronts, self.inputs, self._known = fronts, inputs, set(inputs)
+        self._changed = (front_changed, changed)
+        if self.base != pages.base:   # every key holds it
+            self.keys, self.records = {}, {}
+            self.base = pages.base
+        # keys the last build asked for: taken again if still current, else made again; the new build's
+        # keys replace them (a key this build does not ask for would miss the next build's changes)
+        self._old = (self.keys, self.records)
+        self.keys, self.records = {}, {}
+        self.computed = 0
+
+    def recall(self, table: dict, slot, facts, bodies: bool):
+        old = self._old[0] if table is self.keys else self._old[1]
+        kept = old.get(slot)
+        if kept is None or kept[0] != facts:
+            return None
+        files = facts[0] if table is self.keys else facts
+        if not (self._changed[bodies].isdisjoint(files) and self._known.issuperset(files)):
+            return None
+        table[slot] = kept
+        return kept[1]
+
+    def keep(self, table: dict, slot, facts, key: str) -> None:
+        self.computed += 1
+        table[slot] = (facts, key)

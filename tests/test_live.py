@@ -42,6 +42,29 @@ def same(live: Live, src: Path, tmp_path: Path, done) -> None:
     assert not differ, f"served folder differs in {differ} after edits {done}"
 
 
+def keys_agree(live: Live, src: Path) -> int:
+    """Every served page's key and every record's fragment key, as the session's memo (pagecache.KeyMemo)
+    gave them, equals what a fresh PageCache (no memo) makes from a clean check; the number compared."""
+    from generator.cache import code_digest
+    from generator.pagecache import PageCache
+    from generator.render.environment import theme_dirs
+    from generator.render.pages import pages, record_deps
+    result = pipeline.check(src, AS_OF)
+    fresh = PageCache(Cache(None), result.model, result.diagnostics, AS_OF, live.out, theme_dirs(result.model),
+                      code_digest(), result.redactor)
+    n = 0
+    for page in pages(result.model, result.diagnostics, result.analysis):
+        rec = live.served[page.path]
+        assert rec.key == fresh.key(page, bodies=not rec.key.startswith("f:")), page.path
+        n += 1
+    for record in [*result.model.entries, *result.model.contacts]:
+        kept = live.keys.records.get((type(record).__name__, record.source.file))
+        if kept is not None:
+            assert kept[1] == fresh._part(record_deps(record)), record.source.file
+            n += 1
+    return n
+
+
 def snapshot(src: Path, to: Path) -> Path:
     shutil.rmtree(to, ignore_errors=True)
     shutil.copytree(src, to, ignore=shutil.ignore_patterns(".cache"))
@@ -90,7 +113,25 @@ def test_served_folder_equals_a_clean_build_after_random_edits(src, tmp_path, se
             assert live.build(AS_OF).published, (done, [d.message for d in live.build(AS_OF).errors])
         deltas += not live.stats["full"]
         same(live, src, tmp_path, done)
+        assert keys_agree(live, src) > len(live.served) / 2, done
     assert deltas >= 5, "the edits never went through the delta"
+
+
+def test_a_save_makes_only_the_keys_of_pages_that_read_a_changed_record(src, tmp_path):
+    """serve keeps what each page's key was made of (pagecache.KeyMemo): a body edit makes again only the
+    keys of the pages and fragments that read the edited entry, a save of unchanged records none, and
+    every key is still the one a fresh computation gives."""
+    live = session(src)
+    assert live.build(AS_OF).published
+    total = live.keys.computed
+    assert total > 20
+    assert live.build(AS_OF).published and live.keys.computed == 0
+    for n, entry in enumerate(sorted((src / "entries").glob("*.md"))[:3]):
+        entry.write_text(entry.read_text() + f"\nSentence {n}.\n")
+        assert live.build(AS_OF).published and not live.stats["full"]
+        assert 0 < live.keys.computed < total / 4, (n, live.keys.computed, total)
+        assert keys_agree(live, src) > 20
+    same(live, src, tmp_path, ["bodies"])
 
 
 def test_a_body_edit_is_a_delta_that_writes_only_what_changed(src, tmp_path):
@@ -365,3 +406,30 @@ def test_a_record_that_holds_portfolio_jsons_stand_in_has_it_encoded_whole(src, 
     assert live.build(AS_OF).published
     assert b'"purpose":"\\u0000entries\\u0000"' in (live.out / "portfolio.json").read_bytes()
     same(live, src, tmp_path, ["stand-in"])
+
+
+def test_each_finding_is_redacted_once_per_session_and_again_when_the_redaction_changes(src):
+    """serve keeps each finding's public form (render/data.py PublicFindings) by the finding and the
+    redactor's fingerprint: a save redacts only findings it has not seen, a new redaction all of them."""
+    from generator.diagnostics import Diagnostic
+    from generator.render.data import PublicFindings, public_diagnostic
+
+    class Redactor:
+        def __init__(self, to):
+            self.to = to
+
+        def __call__(self, text, markdown=False):
+            return text.replace("Alex Morgan", self.to) if isinstance(text, str) else text
+
+        def fingerprint(self):
+            return self.to
+    old = Diagnostic("warning", "r", "entries/a.md", 1, 1, "Alex Morgan said so", "Alex Morgan", "ask Alex Morgan")
+    new = Diagnostic("info", "r", "entries/b.md", 2, 1, "met Alex Morgan", "", "")
+    memo = PublicFindings()
+    for findings, redactor, made in [([old], Redactor("Contact 1"), 1), ([old, new], Redactor("Contact 1"), 1),
+                                     ([old, new], Redactor("Contact 1"), 0), ([old, new], Redactor("Contact 2"), 2)]:
+        got = memo.of(findings, redactor)
+        assert got == [public_diagnostic(d, redactor) for d in findings] and memo.made == made
+    live = session(src)
+    assert live.build(AS_OF).published and live.public.made > 0
+    assert live.build(AS_OF).published and live.public.made == 0

@@ -42,6 +42,31 @@ def public_diagnostic(d, redactor):
                    hint=redactor(d.hint))
 
 
+class PublicFindings:
+    """`serve`'s session of the findings' public forms (generator/live.py): each finding redacted once, kept
+    by the finding (a frozen value: every field) and the redactor's fingerprint (everything that decides
+    what it does to a text), so a save redacts only the findings it has not seen. Only the last build's
+    are kept: the memo does not grow with the session."""
+
+    def __init__(self):
+        self._kept: dict = {}
+        self._fingerprint = None
+        self.made = 0          # findings redacted by the last build: tests count them
+
+    def of(self, findings, redactor) -> list:
+        fingerprint = redactor.fingerprint()
+        old = self._kept if fingerprint == self._fingerprint else {}
+        kept, out, made = {}, [], 0
+        for d in findings:
+            public = kept.get(d) or old.get(d)
+            if public is None:
+                public, made = public_diagnostic(d, redactor), made + 1
+            kept[d] = public
+            out.append(public)
+        self._kept, self._fingerprint, self.made = kept, fingerprint, made
+        return out
+
+
 def _file_facts(path):
     try:
         h = hashlib.sha256()
@@ -56,10 +81,13 @@ def _file_facts(path):
 
 
 class SiteData:
-    def __init__(self, model, findings, analysis, as_of, redactor=None):
+    def __init__(self, model, findings, analysis, as_of, redactor=None, public: PublicFindings | None = None):
         # the redactor is used here and not kept: it holds the real names templates must never reach
         self.model, self.analysis, self.as_of = model, analysis, as_of
-        self.findings = [public_diagnostic(d, redactor) for d in findings] if redactor else list(findings)
+        if redactor and public is not None:
+            self.findings = public.of(findings, redactor)
+        else:
+            self.findings = [public_diagnostic(d, redactor) for d in findings] if redactor else list(findings)
         self._store, self._digests = None, {}     # render/bodystore.py, and each entry's body digest
         self._history = None
         self._subjects = None

@@ -80,7 +80,7 @@ def render_site(model, findings, analysis, as_of, redactor=None, cache=None, bod
     from .data import SiteData
 
     env = environment(theme_dirs(model))
-    site = SiteData(model, findings, analysis, as_of, redactor)
+    site = SiteData(model, findings, analysis, as_of, redactor, getattr(cache, "public", None))
     own = bodies is None      # no cache: the bodies go to a temporary store for this render alone
     store = BodyStore() if own else bodies
     site.prepare_bodies(store)
