@@ -38,6 +38,7 @@ from .privacy.outputs import OutputGuard, PersonalDataInOutput
 from .privacy import segments
 from .render import render_site
 from .render.assets import site_copies
+from .render import fragments
 from .render.data import PublicFindings
 from .render.environment import theme_dirs
 from .write import OutputRecord, intact
@@ -55,9 +56,10 @@ class Live:
         self.base = ""                    # the part of every page's key shared by all pages (pagecache)
         self._known: dict = {}            # copied files' status and sha256 (pagecache.file_facts)
         self._segments = segments.SegmentMemo()   # the large files' segments that passed the guard
-        self._stores: dict = {}           # fragment stores written: path -> (file status, store)
+        self._stores: dict = {}           # fragment stores: path -> (file status, texts, digests, not yet written)
         self.keys = KeyMemo()             # what each page's key was made of: a save makes only the changed ones
         self.public = PublicFindings()    # each finding's public form: a save redacts only new findings
+        self._sums: dict = {}             # this delta's changed pages: sha256 of their bytes
         self.stats = {"rendered": 0, "written": 0, "removed": 0, "scanned": 0, "full": 0}
         self.timings: dict = {}
 
@@ -90,9 +92,14 @@ class Live:
             if result.published:
                 self.served, self.guarded, self.base = self.cache.manifest(self.out), fingerprint, pages.base
         else:
+            pages.defer = True   # the fragment stores are changed in memory and written by `flush`
             self._delta(result, as_of, guard, pages)
         self.timings["publish"] = time.perf_counter() - t1
         return result
+
+    def flush(self) -> None:
+        """Write what the deltas kept in memory only (the fragment stores): when the session ends."""
+        fragments.flush(self._stores)
 
     # -- the delta -----------------------------------------------------------------------------
     def _delta(self, result, as_of, guard: OutputGuard, pages) -> None:
@@ -102,6 +109,7 @@ class Live:
                             cache=pages, bodies=self.cache.bodies)
         changed: dict[str, bytes] = {}
         kept: dict[str, OutputRecord] = {}
+        self._sums = {}   # changed page -> sha256 of its bytes
         for rel, data in files:
             if data is not None:
                 self.stats["rendered"] += 1
@@ -164,6 +172,7 @@ class Live:
             kept[rel] = OutputRecord(key, rec.sha256, rec.size, rec.mtime_ns, rec.inode)
         else:
             changed[rel] = data
+            self._sums[rel] = sha   # _write records it: the bytes are not hashed twice
 
     def _scan(self, guard: OutputGuard, changed: dict, unchanged: dict) -> list:
         """The output guard over the changed files (and, when the guard changed, the unchanged ones)."""
@@ -195,7 +204,8 @@ class Live:
             Path(tmp).unlink(missing_ok=True)
             raise
         st = os.stat(target)
-        return OutputRecord(key, hashlib.sha256(data).hexdigest(), st.st_size, st.st_mtime_ns, st.st_ino)
+        sha = self._sums.pop(rel, None) or hashlib.sha256(data).hexdigest()
+        return OutputRecord(key, sha, st.st_size, st.st_mtime_ns, st.st_ino)
 
     def _prune(self, folder: Path) -> None:
         """Remove folders a removed file leaves empty (a clean build would not have them)."""

@@ -101,9 +101,11 @@ class PageCache:
                  memo: "KeyMemo | None" = None):
         import time
         self.out = out
+        self._out = str(out)
         self.split = False      # keep the print view's frame apart from its entries (render/skeleton.py): serve
         self.stores = None      # serve: the fragment stores it wrote, kept in memory (render/fragments.py `_read`)
         self.public = None      # serve: the findings' public forms, kept per session (render/data.py PublicFindings)
+        self.defer = False      # serve's delta: the stores changed in memory, written when the session ends
         self.previous = cache.manifest(out)
         self.keys: dict[str, str] = {}
         self._records: dict = {}
@@ -221,7 +223,7 @@ class PageCache:
         if folder is None:
             return Fragments()
         name = hashlib.sha256(f"{self.out}\0{page_path}".encode("utf-8")).hexdigest()[:40]
-        return Fragments(Path(folder) / "fragments" / name, self.record_key, self.stores)
+        return Fragments(Path(folder) / "fragments" / name, self.record_key, self.stores, self.defer)
 
     def fresh(self, page) -> bool:
         """True when the file published last time for this page is still right: no need to render it.
@@ -230,7 +232,7 @@ class PageCache:
         key), so a body edit leaves it as it is. Else `rendered` records its key once it is rendered."""
         rec = self.previous.get(page.path)
         key = self.key(page, bodies=not (rec and rec.key.startswith("f:")))
-        ok = bool(rec) and rec.key == key and intact(self.out / page.path, rec)
+        ok = bool(rec) and rec.key == key and intact(os.path.join(self._out, page.path), rec)   # (a str: 2,319 paths)
         if ok:
             self.keys[page.path] = key
         self.cache.stats["kept" if ok else "rendered"] += 1

@@ -339,6 +339,7 @@ class Server:
         for t in self._threads:
             if t.ident is not None:
                 t.join(5)
+        self.live.flush()
         self.cache.save()
 
 

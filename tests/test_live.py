@@ -433,3 +433,37 @@ def test_each_finding_is_redacted_once_per_session_and_again_when_the_redaction_
     live = session(src)
     assert live.build(AS_OF).published and live.public.made > 0
     assert live.build(AS_OF).published and live.public.made == 0
+
+
+def test_a_delta_keeps_the_fragment_stores_in_memory_until_the_session_ends(src, tmp_path):
+    """A delta changes the fragment stores in memory only (render/fragments.py `flush`); the session's end
+    writes them, each holding exactly the fragments its page used last, as a store written by a build."""
+    import os
+    from generator.render import fragments
+    live = session(src)
+    assert live.build(AS_OF).published
+    written = {path: os.stat(path).st_ino for path in live._stores}
+    assert written
+    for n, entry in enumerate(sorted((src / "entries").glob("*.md"))[:2]):
+        entry.write_text(entry.read_text() + f"\nSentence {n} added in the editor.\n")
+        assert live.build(AS_OF).published and not live.stats["full"]
+        same(live, src, tmp_path, [f"body {n}"])
+    assert {path: os.stat(path).st_ino for path in live._stores} == written
+    assert any(pending for *_, pending in live._stores.values())
+    live.flush()
+    for path, (status, texts, sums, pending) in live._stores.items():
+        assert not pending
+        with open(path, "rb") as f:
+            index = fragments._index(f)
+            assert list(index) == list(texts)
+            assert all(fragments._decoded(fragments._record(f, index[k])) == texts[k] for k in texts)
+    # a new session reads the stores from disk: the unchanged pages' fragments are all there
+    fragments.RENDERED.clear()
+    again = session(src)
+    assert again.build(AS_OF).published
+    entry = sorted((src / "entries").glob("*.md"))[0]
+    entry.write_text(entry.read_text() + "\nOne more.\n")
+    fragments.RENDERED.clear()
+    assert again.build(AS_OF).published and not again.stats["full"]
+    assert {k[1] for k in fragments.RENDERED} == {entry.stem}
+    same(again, src, tmp_path, ["flushed", "body"])

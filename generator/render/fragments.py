@@ -17,7 +17,9 @@ joined from stored fragments counts the reads it shows (objects.BodyReads). A da
 fragment's render, never bytes.
 A page's store holds exactly the fragments its last render used, so it does not grow without end. While
 serving, the print view's store also holds its frame (render/skeleton.py), and the stores the session wrote
-are read from memory while their files are the ones written.
+are read from memory while their files are the ones written; a delta changes them in memory only (writing
+the print view's 7 MB store again for one entry cost more than joining it), and they are written when the
+session ends (`flush`).
 """
 from __future__ import annotations
 
@@ -111,11 +113,16 @@ class Fragments:
     (`save`). No process holds a page's fragments together (73 MB for the print view at 10,000
     entries: marshalled whole, they were twice that) — but serve, which keeps the stores it wrote."""
 
-    def __init__(self, path: Path | None = None, record_key=None, kept: dict | None = None):
+    def __init__(self, path: Path | None = None, record_key=None, kept: dict | None = None, defer: bool = False):
         self.path, self.record_key = path, record_key
-        # serve: path -> (file status, key -> text) of the stores this process wrote, read from memory
-        # while the file is the one written (each write is a new inode); `_texts` is this page's
+        # serve's delta: a store kept in memory is changed there and written when the session ends (`flush`)
+        self.defer, self._deferred = defer and kept is not None, False
+        # serve: path -> (file status, key -> text, key -> sha256 of the text's bytes) of the stores this
+        # process wrote, read from memory while the file is the one written (each write is a new inode);
+        # `_texts` and `_sums` are this page's (the digests: a kept fragment is written again, not hashed again)
         self.kept, self._texts = kept, ({} if kept is not None else None)
+        self._sums: dict | None = {} if kept is not None else None
+        self._kept_sums: dict = {}
         self._old = self._new = self._tmp = None   # the stored file, the one being written and its name
         self._kept: dict = {}    # key -> where the old store holds it (or its text, from memory)
         self.used: dict = {}     # key -> where the new store holds it, in the order the page used them
@@ -168,9 +175,13 @@ class Fragments:
         if self._old is not None:
             return
         self._old = False
-        status, store = self.kept.get(str(self.path), (None, None)) if self.kept is not None else (None, None)
+        status, store, sums, _ = self.kept.get(str(self.path), (None,) * 4) if self.kept is not None \
+            else (None,) * 4
         if status is not None and status == _status(self.path):
-            self._kept = store
+            self._kept, self._kept_sums = store, sums
+            if self.defer:     # no new store on disk: `save` keeps the page's fragments in memory
+                self._deferred = True
+                return
         else:
             with contextlib.suppress(OSError):     # a missing or damaged store only costs renders
                 f = open(self.path, "rb")
@@ -201,7 +212,7 @@ class Fragments:
             return text if text is not None and (flag is None or text[0] == flag) else None
         where = self._kept.get(key)
         if isinstance(where, str):    # from memory
-            text, data, sha = where, None, None
+            text, data, sha = where, None, self._kept_sums.get(key)
         else:
             data = _record(self._old, where) if where and self._old else None
             text, sha = _decoded(data), where[2] if where else None
@@ -212,11 +223,14 @@ class Fragments:
 
     def _keep(self, key: str, text: str, data: bytes | None = None, sha: str | None = None) -> None:
         """Append a record to the new store (`data`, `sha`: its bytes and their digest, when known)."""
+        if self._deferred:
+            self.used[key] = None
+            self._texts[key], self._sums[key] = text, sha
+            return
         if not self._new:
             return
-        if data is None:
+        if data is None:   # with `sha` only from memory: the digest of these very bytes, when first kept
             data = text.encode("utf-8", errors="surrogatepass")
-            sha = None
         sha = sha or hashlib.sha256(data).hexdigest()
         try:
             self._new.write(f"{key} {len(data)} {sha}\n".encode())
@@ -226,7 +240,7 @@ class Fragments:
             self._drop_new()
             return
         if self._texts is not None:
-            self._texts[key] = text
+            self._texts[key], self._sums[key] = text, sha
 
     def template(self, env, name: str, record, extra: dict, shared: dict) -> Markup:
         args = tuple(sorted(extra.items()))
@@ -235,6 +249,10 @@ class Fragments:
 
     def save(self) -> None:
         """Keep what this render used (and only that), when it differs from what was stored."""
+        if self._deferred:
+            if self._made or set(self.used) != set(self._kept):   # the file stays as it is, until `flush`
+                self.kept[str(self.path)] = (_status(self.path), self._texts, self._sums, True)
+            return
         if not self._new:
             return
         if not self._made and set(self.used) == set(self._kept):
@@ -246,7 +264,7 @@ class Fragments:
             os.replace(self._tmp, self.path)
             self._new = self._tmp = None
             if self.kept is not None:
-                self.kept[str(self.path)] = (_status(self.path), self._texts)
+                self.kept[str(self.path)] = (_status(self.path), self._texts, self._sums, False)
         except OSError:
             pass
 
@@ -265,3 +283,29 @@ class Fragments:
             with contextlib.suppress(OSError):
                 os.unlink(self._tmp)
         self._new = self._tmp = None
+
+
+def flush(kept: dict) -> None:
+    """Write the stores serve's deltas changed in memory (`Fragments(defer=True)`), each replaced atomically:
+    when the session ends, as the build cache's state is saved then. A store not written (serve killed) is
+    stale, never wrong: fragments are kept by content key, and a missing one only costs its render."""
+    for path, (status, texts, sums, pending) in list(kept.items()):
+        if not pending:
+            continue
+        kept.pop(path)
+        tmp = None
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=".fragments-", dir=os.path.dirname(path))
+            with os.fdopen(fd, "wb") as f:
+                f.write(MAGIC)
+                for key, text in texts.items():
+                    data = text.encode("utf-8", errors="surrogatepass")
+                    sha = sums.get(key) or hashlib.sha256(data).hexdigest()
+                    f.write(f"{key} {len(data)} {sha}\n".encode() + data)
+            os.replace(tmp, path)
+            tmp = None
+            kept[path] = (_status(Path(path)), texts, sums, False)
+        except OSError:     # a cache that cannot be written is skipped, never fatal
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
