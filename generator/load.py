@@ -289,7 +289,8 @@ def record_files(root: Path, diagnostics: list | None = None) -> list[tuple[str,
             out += _shipped_frameworks(root)
         if not base.is_dir():
             continue
-        for p in sorted(base.iterdir()):
+        # by name: the order of sorting the paths (one folder's), without a pathlib comparison per pair
+        for p in sorted(base.iterdir(), key=lambda p: p.name):
             if p.name.startswith(".") or p.name.endswith("~"):
                 continue   # editor swap and backup files
             if not p.is_file():
