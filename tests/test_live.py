@@ -467,3 +467,23 @@ def test_a_delta_keeps_the_fragment_stores_in_memory_until_the_session_ends(src,
     assert again.build(AS_OF).published and not again.stats["full"]
     assert {k[1] for k in fragments.RENDERED} == {entry.stem}
     same(again, src, tmp_path, ["flushed", "body"])
+
+
+def test_a_body_edit_joins_portfolio_json_from_its_kept_rest(src, tmp_path, monkeypatch):
+    """Everything in portfolio.json but the entries' list reads no body: serve keeps it under the page's
+    key without bodies (render/outputs.py), so a body edit encodes only the entry's record; an edit of an
+    entry's front matter encodes the rest again."""
+    from generator.render import outputs
+    live = session(src)
+    assert live.build(AS_OF).published
+    made, real = [], outputs.model_dict
+    monkeypatch.setattr(outputs, "model_dict", lambda *a, **k: made.append(1) or real(*a, **k))
+    entry = sorted((src / "entries").glob("*.md"))[0]
+    entry.write_text(entry.read_text() + "\nA sentence for the record.\n")
+    assert live.build(AS_OF).published and not live.stats["full"]
+    assert not made
+    same(live, src, tmp_path, ["body"])
+    FIELD_EDITS["entry-action"](src, random.Random(3), 0)
+    assert live.build(AS_OF).published
+    assert made
+    same(live, src, tmp_path, ["body", "action"])

@@ -216,7 +216,7 @@ _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_jso
 _ENTRIES = "\x00entries\x00"   # stands for the entries' list while the rest is encoded (NUL: escaped in JSON)
 
 
-def portfolio_json(site, fragments=None):
+def portfolio_json(site, fragments=None, keys: tuple | None = None):
     """Compact JSON (json's C encoder is only used without indent, and this file grows with the
     portfolio), as byte chunks. Without a fragment store (`portfolio build`) it is written member by
     member and what grows with the portfolio (`_Each`: entries, contacts, diagnostics, each unit) item by
@@ -224,15 +224,26 @@ def portfolio_json(site, fragments=None):
     the same bytes, because compact JSON of an object is its members' JSON joined by commas, and of a
     list its items'. With a fragment store (serve, render/fragments.py), each entry's record is a fragment
     kept by the entry's content key, like the search index's: the rest is encoded with a stand-in for the
-    list and the list put in its place."""
+    list and the list put in its place. With the page's `keys` (serve: without and with bodies), the rest
+    is kept in the store as the print view's frame is (render/skeleton.py): under the key without bodies
+    when making it read none, so a body edit encodes one entry's record and joins."""
     if fragments is None or fragments.path is None:
         return encoded(itertools.chain(_pieces(model_dict(site, stream=True)), ["\n"]))
-    text = _compact(model_dict(site, entries=_ENTRIES))
-    stand_in = _compact(_ENTRIES)
-    if text.count(stand_in) != 1:   # a record's text holds the stand-in too: encode it whole
-        return [(_compact(model_dict(site)) + "\n").encode("utf-8")]
+    frame = fragments.frame(keys) if keys is not None else None
+    if frame is None:
+        from ..objects import BodyReads
+        before = BodyReads.count
+        text = _compact(model_dict(site, entries=_ENTRIES))
+        read = BodyReads.count != before
+        stand_in = _compact(_ENTRIES)
+        if text.count(stand_in) != 1:   # a record's text holds the stand-in too: encode it whole
+            return [(_compact(model_dict(site)) + "\n").encode("utf-8")]
+        front, _, back = text.partition(stand_in)
+        if keys is not None and "\x00" not in text:   # (compact JSON escapes NUL: never, but the cut is one)
+            fragments.keep_frame(keys, read, front, back)
+    else:
+        front, back = frame
     parts = [fragments.get("json-entry", e, lambda e=e: _compact(entry_dict(site, e))) for e in site.model.entries]
-    front, _, back = text.partition(stand_in)
     return ["".join([front, "[", ",".join(parts), "]", back, "\n"]).encode("utf-8")]
 
 

@@ -161,7 +161,7 @@ def _render_page(env, page, common, site, frame, fragments, keys=None):
     fmt = page.context.get("format")
     if fmt == "json":
         # serve: each entry's record kept as a fragment (not in `portfolio build`, whose peak memory it would add to)
-        return portfolio_json(site, fragments if keys is not None else None)
+        return portfolio_json(site, fragments if keys is not None else None, keys)
     if fmt == "search-index":
         return search_index_js(site, fragments)
     if fmt == "claims":
