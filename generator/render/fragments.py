@@ -293,6 +293,8 @@ def flush(kept: dict) -> None:
         if not pending:
             continue
         kept.pop(path)
+        if status != _status(Path(path)):   # replaced since (a whole rebuild's render worker): that one stays
+            continue
         tmp = None
         try:
             fd, tmp = tempfile.mkstemp(prefix=".fragments-", dir=os.path.dirname(path))
