@@ -182,3 +182,25 @@ def test_a_theme_overriding_a_row_template_is_used(tmp_path, monkeypatch):
     out = tmp_path / "site"
     assert build(src, out, cache=True, as_of=LATE) == clean      # kept fragments: the same bytes
     assert build(src, out, cache=True, as_of=LATE) == clean and not fragments.RENDERED
+
+
+def test_flush_writes_a_kept_store_but_never_over_one_replaced_since(tmp_path):
+    """serve's deltas change a page's store in memory and `flush` writes it when the session ends; a store
+    a whole rebuild replaced meanwhile (its file status is not the one kept) is newer and stays as it is."""
+    from generator.render import fragments
+    kept_path, replaced_path = tmp_path / "kept", tmp_path / "replaced"
+    for p in (kept_path, replaced_path):
+        p.write_bytes(fragments.MAGIC)
+    k1, k2 = "1" * 64, "2" * 64                                     # content keys: sha256 digests
+    kept = {str(kept_path): (fragments._status(kept_path), {k1: "<li>one</li>"}, {}, True),
+            str(replaced_path): (fragments._status(replaced_path), {k2: "<li>stale</li>"}, {}, True)}
+    replaced_path.unlink()
+    replaced_path.write_bytes(fragments.MAGIC + b"newer")       # another inode: written by a rebuild
+    fragments.flush(kept)
+    assert replaced_path.read_bytes() == fragments.MAGIC + b"newer"
+    assert str(replaced_path) not in kept
+    with open(kept_path, "rb") as f:
+        index = fragments._index(f)
+        assert list(index) == [k1]
+        assert fragments._decoded(fragments._record(f, index[k1])) == "<li>one</li>"
+    assert kept[str(kept_path)][3] is False                       # written: nothing pending
