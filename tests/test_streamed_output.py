@@ -209,3 +209,16 @@ def test_the_render_workers_never_collect_the_objects_the_parent_made(monkeypatc
     seen = list(parallel.map_ordered(lambda i: gc.get_freeze_count(), list(range(4))))
     assert all(n >= len(made_before) for n in seen), seen
     assert gc.get_freeze_count() == 0
+
+
+def test_the_pages_after_the_expensive_ones_get_fresh_workers(monkeypatch):
+    # a worker that rendered a page reading every record has copied much of the parent's heap (pages it
+    # touched): the many small pages after those are rendered by workers forked afresh, in the same order
+    import os
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    monkeypatch.setattr(parallel, "MIN_PARALLEL", 1)
+    items = list(range(12))
+    seen = list(parallel.map_ordered(lambda i: (i, os.getpid()), items, alone=3))
+    assert [i for i, _ in seen] == items
+    first, rest = {pid for i, pid in seen[:3]}, {pid for i, pid in seen[3:]}
+    assert first and rest and not first & rest and os.getpid() not in first | rest

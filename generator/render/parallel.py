@@ -50,9 +50,15 @@ def map_ordered(fn, items: list, alone: int = 0):
         # parent made are never traversed in the workers (the `gc.freeze` recipe for fork)
         gc.freeze()
         try:
-            with multiprocessing.get_context("fork").Pool(n) as pool:
-                for chunk in pool.imap(_run, bounds):
-                    yield from chunk
+            # the expensive items (the pages that read every record) first, then fresh workers for the rest:
+            # what a worker's heap gained rendering those (a copy of each parent page it touched) is not
+            # carried through the thousands of small pages after them
+            split = min(alone, len(items))
+            for phase in (bounds[:split], bounds[split:]):
+                if phase:
+                    with multiprocessing.get_context("fork").Pool(n) as pool:
+                        for chunk in pool.imap(_run, phase):
+                            yield from chunk
         finally:
             gc.unfreeze()
     finally:
