@@ -175,17 +175,21 @@ class PageCache:
         """The page's key; `bodies=False`: the key of a page whose last render read no entry's body
         (objects.BodyReads), which holds each entry's front matter but not its body, and says so ("f:")."""
         deps = getattr(page, "deps", None)
-        memo = self.memo
-        if memo is None or deps is None:
-            key = digest(self._part(deps, bodies), page.path, page.template, page.title)
-        else:
-            files = tuple([d.source.file for d in deps])
-            slot, facts = (page.path, bodies), (files, page.template, page.title)
-            key = memo.recall(memo.keys, slot, facts, bodies)
-            if key is None:
-                key = digest(self._part(deps, bodies, files), page.path, page.template, page.title)
-                memo.keep(memo.keys, slot, facts, key)
+        files = None if deps is None else tuple([d.source.file for d in deps])
+        key = self._remembered("keys", (page.path, bodies), (files, page.template, page.title), files, bodies,
+                               lambda: digest(self._part(deps, bodies, files), page.path, page.template, page.title))
         return key if bodies else "f:" + key
+
+    def _remembered(self, table: str, slot, facts, files, bodies: bool, make) -> str:
+        """`make()`, or with serve's KeyMemo the key it kept for `slot` when none of `files` changed since."""
+        memo = self.memo
+        if memo is None or files is None:   # `deps` None: one digest, always made
+            return make()
+        key = memo.recall(table, slot, facts, files, bodies)
+        if key is None:
+            key = make()
+            memo.keep(table, slot, facts, key)
+        return key
 
     def record_key(self, record) -> str:
         """What one record's fragments may show (render/fragments.py): for an entry or contact, the same facts
@@ -202,17 +206,10 @@ class PageCache:
             if kind == "Action":
                 key = digest(self.record_key(record.entry), "action", record.index)
             else:
-                deps = record_deps(record)
-                memo = self.memo
-                if memo is None or deps is None:
-                    key = self._part(deps)
-                else:   # an entry or a contact: its files checked against the last build's (KeyMemo)
-                    files = tuple([d.source.file for d in deps])
-                    slot = (kind, record.source.file)
-                    key = memo.recall(memo.records, slot, files, True)
-                    if key is None:
-                        key = self._part(deps, True, files)
-                        memo.keep(memo.records, slot, files, key)
+                deps = record_deps(record)   # an entry or a contact: its files checked against the last build's
+                files = None if deps is None else tuple([d.source.file for d in deps])
+                key = self._remembered("records", (kind, record.source.file), files, files, True,
+                                       lambda: self._part(deps, True, files))
             self._records[id(record)] = key
         return key
 
@@ -262,10 +259,11 @@ class KeyMemo:
         self.fronts: dict = {}     # (entry file, digest) -> its front-matter part
         self.inputs: dict = {}     # record file -> what its part of a key was made of, at the last build
         self.base = None
-        self.keys: dict = {}       # (page path, bodies) -> (facts, key), as of the last build
-        self.records: dict = {}    # (kind, record file) -> (files, key): fragments' record keys
+        # "keys": (page path, bodies) -> (facts, key); "records": (kind, record file) -> (files, key), the
+        # fragments' record keys; each as asked for by the build in progress, `_old` by the last one
+        self.tables: dict = {"keys": {}, "records": {}}
         self.computed = 0          # keys made (not taken from the memo) by the last build: tests count them
-        self._old: tuple = ({}, {})
+        self._old: dict = {"keys": {}, "records": {}}
         self._changed: tuple = (set(), set())   # files whose part changed: (front matter, whole file)
         self._known: set = set()
 
@@ -288,26 +286,23 @@ class KeyMemo:
                     front_changed.add(f)
         self.fronts, self.inputs, self._known = fronts, inputs, set(inputs)
         self._changed = (front_changed, changed)
-        if self.base != pages.base:   # every key holds it
-            self.keys, self.records = {}, {}
-            self.base = pages.base
         # keys the last build asked for: taken again if still current, else made again; the new build's
         # keys replace them (a key this build does not ask for would miss the next build's changes)
-        self._old = (self.keys, self.records)
-        self.keys, self.records = {}, {}
+        self._old = self.tables if self.base == pages.base else {"keys": {}, "records": {}}   # every key holds base
+        self.base = pages.base
+        self.tables = {"keys": {}, "records": {}}
         self.computed = 0
 
-    def recall(self, table: dict, slot, facts, bodies: bool):
-        old = self._old[0] if table is self.keys else self._old[1]
-        kept = old.get(slot)
+    def recall(self, table: str, slot, facts, files, bodies: bool):
+        """The key kept for `slot` when it was made of the same `facts` and none of `files` changed, else None."""
+        kept = self._old[table].get(slot)
         if kept is None or kept[0] != facts:
             return None
-        files = facts[0] if table is self.keys else facts
         if not (self._changed[bodies].isdisjoint(files) and self._known.issuperset(files)):
             return None
-        table[slot] = kept
+        self.tables[table][slot] = kept
         return kept[1]
 
-    def keep(self, table: dict, slot, facts, key: str) -> None:
+    def keep(self, table: str, slot, facts, key: str) -> None:
         self.computed += 1
-        table[slot] = (facts, key)
+        self.tables[table][slot] = (facts, key)

@@ -62,7 +62,7 @@ def keys_agree(live: Live, src: Path, result=None) -> int:
         assert rec.key == fresh.key(page, bodies=not rec.key.startswith("f:")), page.path
         n += 1
     for record in [*result.model.entries, *result.model.contacts]:
-        kept = live.keys.records.get((type(record).__name__, record.source.file))
+        kept = live.keys.tables["records"].get((type(record).__name__, record.source.file))
         if kept is not None:
             assert kept[1] == fresh._part(record_deps(record)), record.source.file
             n += 1
