@@ -21,7 +21,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .fragments import MAGIC, _decoded, _index, _record
+from .fragments import MAGIC, _decoded, _head, _index, _record
 
 FILE = "bodies"
 
@@ -157,7 +157,3 @@ class BodyStore:
             return
         self._close()
         self._fd, self.where, self._end, self._dead = fd, where, end, 0
-
-
-def _head(digest: str, size: int, sha: str) -> bytes:
-    return f"{digest} {size} {sha}\n".encode()

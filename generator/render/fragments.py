@@ -37,6 +37,12 @@ from ..objects import BodyReads
 
 MAGIC = b"portfolio-generator fragments 2\n"
 _HEAD = re.compile(rb"([0-9a-f]{64}) ([0-9]{1,12}) ([0-9a-f]{64})\n")
+
+
+def _head(key: str, size: int, sha: str) -> bytes:
+    """A record's head line, as `_HEAD` reads it (the fragment stores and render/bodystore.py)."""
+    return f"{key} {size} {sha}\n".encode()
+
 FRAME_CUT = "\x00"   # between a kept frame's front and back (render/skeleton.py: a frame holds no NUL)
 
 # Fragments rendered in this process, by (fragment name, record's public id): tests count them here
@@ -233,7 +239,7 @@ class Fragments:
             data = text.encode("utf-8", errors="surrogatepass")
         sha = sha or hashlib.sha256(data).hexdigest()
         try:
-            self._new.write(f"{key} {len(data)} {sha}\n".encode())
+            self._new.write(_head(key, len(data), sha))
             self.used[key] = (self._new.tell(), len(data), sha)
             self._new.write(data)
         except OSError:
@@ -303,7 +309,7 @@ def flush(kept: dict) -> None:
                 for key, text in texts.items():
                     data = text.encode("utf-8", errors="surrogatepass")
                     sha = sums.get(key) or hashlib.sha256(data).hexdigest()
-                    f.write(f"{key} {len(data)} {sha}\n".encode() + data)
+                    f.write(_head(key, len(data), sha) + data)
             os.replace(tmp, path)
             tmp = None
             kept[path] = (_status(Path(path)), texts, sums, False)
