@@ -3,11 +3,17 @@
 A page's key covers, whatever its `deps`: the generator's code, the templates, `--as-of`, the site
 settings (portfolio.yaml), the git commit (entry pages show when they were first recorded), the
 counts of findings (navigation badges), every contact's public name (pseudonyms are numbered across
-contacts), the facts diary indexes list for every entry, the redaction in force (what is hidden
-depends on every contact's name, consent and channels: a detail that has just become private must
-leave every page that shows it) and the assessment records. Then, per page: the records it reads
-(its `deps`' file digests, every file when `deps` is None), the findings about those files, and the
-size and sha256 of the files their entries attach (pages show them). A page whose key matches the
+contacts), the redaction in force (what is hidden depends on every contact's name, consent and
+channels: a detail that has just become private must leave every page that shows it) and the
+assessment records. Then, per page: the records it reads (its `deps`' file digests, every file when
+`deps` is None), what its records have from other files (an unpinned entry's evidence reference is
+numbered among the others), the findings about those files, the size and sha256 of the files their
+entries attach (pages show them), and the few facts about the rest it shows (`Page.facts`: the
+count of entries a diary filter page shows). A page with `deps` shows nothing else of other records:
+the shipped templates are written so, and tests/test_incremental.py edits every front-matter field of
+a full portfolio at random to hold them to it. A learner's template may show anything it can reach
+(another entry's title through a contact): with one in the theme, every entry's index facts (title,
+date, kind, links) are in every key, as they were for all pages before. A page whose key matches the
 last publish into the same folder, and whose file there is still the one written, is kept. A page
 whose last render read no entry's body (counted by objects.BodyReads, however the template reached
 it) is keyed by the entries' front matter instead of their whole files: a body edit leaves it alone.
@@ -21,6 +27,7 @@ import hashlib
 import os
 from pathlib import Path
 
+from .render.environment import shipped_only
 from .uptodate import git_head
 from .write import intact
 
@@ -140,10 +147,13 @@ class PageCache:
         counts: dict = {}
         for d in findings:
             counts[d.severity] = counts.get(d.severity, 0) + 1
+        # a learner's template may show any entry's index facts on any page (see the top of this module)
+        index = [] if shipped_only(templates) else [_index_facts(e) for e in model.entries]
+        # what an entry shows that its own file does not say: the reference given to an unpinned entry
+        self._derived = {e.source.file: e.ref for e in model.entries if not e.ref_pinned}
         self.base = digest(code, tree_digest(templates), str(as_of), model.source.digest, git_head(model.root),
                            sorted(counts.items()), [(c.key, c.display_name) for c in model.contacts],
-                           [_index_facts(e) for e in model.entries], _assessment_facts(model),
-                           redactor.fingerprint() if redactor is not None else "")
+                           index, _assessment_facts(model), redactor.fingerprint() if redactor is not None else "")
         everything = digest(sorted((s.file, s.digest) for s in sources), attached)
         front = digest(sorted((s.file, self._front.get(s.file, s.digest)) for s in sources), attached)
         about = [astuple(d) for d in sorted(findings, key=lambda d: d.sort_key())]
@@ -159,7 +169,8 @@ class PageCache:
         if known is None:
             held = source.digest if bodies else self._front.get(source.file, source.digest)
             known = self._files[(source.file, bodies)] = digest(
-                source.file, held, [astuple(d) for d in self._by_file.get(source.file, ())])
+                source.file, held, [astuple(d) for d in self._by_file.get(source.file, ())],
+                self._derived.get(source.file))
         return known
 
     def _part(self, deps, bodies: bool = True, files: tuple | None = None) -> str:
@@ -176,8 +187,10 @@ class PageCache:
         (objects.BodyReads), which holds each entry's front matter but not its body, and says so ("f:")."""
         deps = getattr(page, "deps", None)
         files = None if deps is None else tuple([d.source.file for d in deps])
-        key = self._remembered("keys", (page.path, bodies), (files, page.template, page.title), files, bodies,
-                               lambda: digest(self._part(deps, bodies, files), page.path, page.template, page.title))
+        facts = page.facts
+        key = self._remembered("keys", (page.path, bodies), (files, page.template, page.title, facts), files, bodies,
+                               lambda: digest(self._part(deps, bodies, files), page.path, page.template, page.title,
+                                              facts))
         return key if bodies else "f:" + key
 
     def _remembered(self, table: str, slot, facts, files, bodies: bool, make) -> str:
@@ -276,7 +289,7 @@ class KeyMemo:
             front = pages._front.get(f, s.digest)
             if front is not s.digest:
                 fronts[(f, s.digest)] = front
-            now = (s.digest, front, about, pages._attached_part.get(f))
+            now = (s.digest, front, about, pages._attached_part.get(f), pages._derived.get(f))
             inputs[f] = now
             was = self.inputs.get(f)
             if was != now:

@@ -102,7 +102,7 @@ def test_shipped_theme_and_the_sandbox_build_the_same_bytes(tmp_path, monkeypatc
     monkeypatch.setattr(envs, "_make", noted)
     sites = {}
     for sandboxed in (False, True):
-        monkeypatch.setattr(envs, "_shipped_only", lambda dirs, shipped=not sandboxed: shipped)
+        monkeypatch.setattr(envs, "shipped_only", lambda dirs, shipped=not sandboxed: shipped)
         envs._ENVIRONMENTS.clear()
         out = tmp_path / f"site-{sandboxed}"
         assert pipeline.build(src, out, AS_OF).published

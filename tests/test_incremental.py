@@ -148,7 +148,10 @@ def _criteria(src, change):
 
 
 def _toggle(items: list, value) -> list:
-    return [x for x in items if x != value] if value in items and len(items) > 1 else items + [value]
+    """`value` taken out of `items` (never leaving it empty) or put in (never twice)."""
+    if value in items:
+        return [x for x in items if x != value] if len(items) > 1 else items
+    return items + [value]
 
 
 CRITS = ["U/000/0001:1.1", "U/000/0001:1.2", "U/000/0001:2.1"]
@@ -269,7 +272,7 @@ FIELD_EDITS = {
 }
 
 
-@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("seed", [1, 2, 3])
 def test_incremental_equals_clean_over_every_field_kind(src, tmp_path, seed):
     """Every field kind edited (each once, in a random order, one to three per build), cached == clean."""
     rng = random.Random(seed)
@@ -287,8 +290,15 @@ def test_incremental_equals_clean_over_every_field_kind(src, tmp_path, seed):
         if rng.random() < 0.5:   # a new process reads the cache from disk; serve keeps one instance
             cache = Cache(src / ".cache" / "portfolio")
         result = pipeline.build(src, inc, AS_OF, cache=cache)
-        assert result.published, (done, [d for d in result.errors])
-        got, want = tree(inc), clean_build(src, clean)
+        shutil.rmtree(clean, ignore_errors=True)
+        fresh = pipeline.build(src, clean, AS_OF)
+        # an edit may make the records refuse to build (a name published without consent): then the clean
+        # build refuses too, with the same findings, and the next edits go on from the site left as it was
+        assert result.published == fresh.published, (done, result.errors, fresh.errors)
+        if not result.published:
+            assert result.diagnostics == fresh.diagnostics, done
+            continue
+        got, want = tree(inc), tree(clean)
         differ = sorted(p for p in set(got) | set(want) if got.get(p) != want.get(p))
         assert not differ, f"cached build differs in {differ} after edits {done}"
 

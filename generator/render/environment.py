@@ -182,7 +182,7 @@ class ShippedTheme(ThemeSandbox):
         return self._strings.from_string(source, globals, template_class)
 
 
-def _shipped_only(dirs: list[Path]) -> bool:
+def shipped_only(dirs: list[Path]) -> bool:
     """No template in the stack but the shipped theme's: a folder that overrides only assets holds none."""
     return all(not any(f.is_file() for f in (d / "templates").rglob("*")) for d in dirs if d != DEFAULT_THEME)
 
@@ -193,7 +193,7 @@ def _make(dirs: list[Path], sandboxed: bool | None = None) -> jinja2.Environment
     # or the loaded records. What it is given holds no channel value or unpublished name (docs/themes.md).
     # With only the shipped templates, ShippedTheme: the same attribute rule, calls unchecked.
     if sandboxed is None:
-        sandboxed = not _shipped_only(dirs)
+        sandboxed = not shipped_only(dirs)
     env = (ThemeSandbox if sandboxed else ShippedTheme)(
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d / "templates")) for d in dirs] + [
             jinja2.PrefixLoader({DEFAULT_PREFIX: jinja2.FileSystemLoader(str(dirs[-1] / "templates"))})]),

@@ -14,12 +14,13 @@ DIARY = ("Diary", "diary.html")
 
 
 class Page:
-    __slots__ = ("path", "template", "title", "deps", "crumbs", "context")
+    __slots__ = ("path", "template", "title", "deps", "crumbs", "facts", "context")
 
-    def __init__(self, path: str, template: str | None, title: str, deps=None, crumbs=(), **context):
+    def __init__(self, path: str, template: str | None, title: str, deps=None, crumbs=(), facts=(), **context):
         self.path, self.template, self.title = path, template, title
         self.deps = tuple(deps) if deps is not None else None
         self.crumbs = tuple(crumbs)    # (label, site path) of the pages above this one
+        self.facts = tuple(facts)      # what a page with `deps` shows of the other records (pagecache.py)
         self.context = context
 
     def __repr__(self):
@@ -97,8 +98,8 @@ def pages(model, findings=None, analysis=None):
 
     yield Page("diary.html", "diary.html", "Diary", crumbs=[HOME], entries=model.entries, filter=None)
     for dim, values in _filters(model):
-        for value, label, path, entries, deps in values:
-            yield Page(path, "diary.html", f"Diary: {label}", deps, [HOME, DIARY],
+        for value, label, path, entries, deps in values:   # "3 of 40 entries, where ..."
+            yield Page(path, "diary.html", f"Diary: {label}", deps, [HOME, DIARY], facts=[len(model.entries)],
                        entries=entries, filter=(dim, value, label))
 
     for e in model.entries:
