@@ -1,22 +1,26 @@
 """Which pages need rendering again: each page's key is a digest of everything it may show.
 
 A page's key covers, whatever its `deps`: the generator's code, the templates, `--as-of`, the site
-settings (portfolio.yaml), the git commit (entry pages show when they were first recorded), the
-counts of findings (navigation badges), every contact's public name (pseudonyms are numbered across
-contacts), the redaction in force (what is hidden depends on every contact's name, consent and
-channels: a detail that has just become private must leave every page that shows it) and the
-assessment records. Then, per page: the records it reads (its `deps`' file digests, every file when
-`deps` is None), what its records have from other files (an unpinned entry's evidence reference is
-numbered among the others), the findings about those files, the size and sha256 of the files their
-entries attach (pages show them), and the few facts about the rest it shows (`Page.facts`: the
-count of entries a diary filter page shows). A page with `deps` shows nothing else of other records:
-the shipped templates are written so, and tests/test_incremental.py edits every front-matter field of
-a full portfolio at random to hold them to it. A learner's template may show anything it can reach
-(another entry's title through a contact): with one in the theme, every entry's index facts (title,
-date, kind, links) are in every key, as they were for all pages before. A page whose key matches the
-last publish into the same folder, and whose file there is still the one written, is kept. A page
-whose last render read no entry's body (counted by objects.BodyReads, however the template reached
-it) is keyed by the entries' front matter instead of their whole files: a body edit leaves it alone.
+settings (portfolio.yaml), the git commit (entry pages show when they were first recorded), every
+contact's public name (pseudonyms are numbered across contacts), the redaction in force (what is
+hidden depends on every contact's name, consent and channels: a detail that has just become private
+must leave every page that shows it) and the assessment records. Then, per page: the records it reads
+(its `deps`' file digests, every file when `deps` is None), what its records have from other files
+(an unpinned entry's evidence reference is numbered among the others), the findings about those
+files, the size and sha256 of the files their entries attach (pages show them), and the few facts
+about the rest it shows (`Page.facts`: the count of entries a diary filter page shows).
+
+A page with `deps` shows nothing else of the other records: the shipped templates are written so, and
+tests/test_local_edits.py edits the front matter of a full portfolio at random to hold them to it. So
+an entry's title, date, kind or links, and the counts of findings, are only in the keys of the pages
+that show them. A learner's template may show anything it can reach (another entry's title through a
+contact, the count of warnings): with one in the theme, every entry's index facts and the counts of
+findings are in every page's key, as they were before for all.
+
+A page whose key matches the last publish into the same folder, and whose file there is still the one
+written, is kept. A page whose last render read no entry's body (counted by objects.BodyReads, however
+the template reached it) is keyed by the entries' front matter instead of their whole files: a body
+edit leaves it alone.
 
 `tests/test_incremental.py` edits every field kind at random and demands the cached build equal a
 clean one byte for byte: a fact a page shows that is missing here fails it.
@@ -64,13 +68,19 @@ def tree_digest(folders: list[Path]) -> str:
 
 
 def _assessment_facts(model) -> list:
-    """What the assessment states shown on many pages rest on: the decision and sample records, and the
-    hash of every judged file as it is now (an edited attachment makes a decision stale on every page)."""
+    """What the assessment states shown on many pages rest on: the decision and sample records, the hash
+    of every judged file as it is now (an edited attachment makes a decision stale on every page), and
+    how each judged entry is named (a decision, shown on every page of a criterion it decides, lists them)."""
     records = getattr(model, "assessment", None)
     if records is None:
         return []
-    return [(x.source.file, x.source.digest, [(j.path, j.current) for j in getattr(x, "evidence", ())])
+    return [(x.source.file, x.source.digest, [(j.path, j.current, _named(getattr(j, "entry", None)))
+                                              for j in getattr(x, "evidence", ())])
             for x in records.decisions + records.samples]
+
+
+def _named(e) -> tuple | None:
+    return None if e is None else (e.id, e.ref, e.title)
 
 
 def file_facts(path: Path, known: dict, now_ns: int) -> tuple:
@@ -147,12 +157,15 @@ class PageCache:
         counts: dict = {}
         for d in findings:
             counts[d.severity] = counts.get(d.severity, 0) + 1
-        # a learner's template may show any entry's index facts on any page (see the top of this module)
-        index = [] if shipped_only(templates) else [_index_facts(e) for e in model.entries]
+        # a learner's template may show any entry's index facts, or the counts of findings, on any page (see the
+        # top of this module); the shipped ones show them only on pages that read every record
+        shipped = shipped_only(templates)
+        index = [] if shipped else [_index_facts(e) for e in model.entries]
+        counted = [] if shipped else sorted(counts.items())
         # what an entry shows that its own file does not say: the reference given to an unpinned entry
         self._derived = {e.source.file: e.ref for e in model.entries if not e.ref_pinned}
         self.base = digest(code, tree_digest(templates), str(as_of), model.source.digest, git_head(model.root),
-                           sorted(counts.items()), [(c.key, c.display_name) for c in model.contacts],
+                           counted, [(c.key, c.display_name) for c in model.contacts],
                            index, _assessment_facts(model), redactor.fingerprint() if redactor is not None else "")
         everything = digest(sorted((s.file, s.digest) for s in sources), attached)
         front = digest(sorted((s.file, self._front.get(s.file, s.digest)) for s in sources), attached)
