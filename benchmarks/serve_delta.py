@@ -6,8 +6,8 @@
 
 One `Live` session (what `portfolio serve` keeps between saves) builds the portfolio once, then each
 edit appends a sentence to one entry's body (the middle entry, then the next ...) and applies the save
-as a delta; with `--edit title` it changes the entry's title instead (a fact every page's navigation or
-index shows: a whole rebuild). The figure is the CPU time of each save (`os.times`: the process's and that
+as a delta; with `--edit title` it changes the entry's title instead (a fact the pages that show the
+entry and those that list every entry show: about 45 pages at 1,000 entries). The figure is the CPU time of each save (`os.times`: the process's and that
 of its ended children, the render workers a whole rebuild forks), so it holds on a loaded machine; wall
 time and the pages rendered, written and scanned are printed beside it. The browser's side (save →
 reloaded) is benchmarks/serve_edit.py.
