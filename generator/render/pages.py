@@ -130,9 +130,11 @@ def _filters(model):
         kinds.setdefault(e.kind, []).append(e)
         for m in e.methods:
             methods.setdefault(m, []).append(e)
-    yield "kind", [(k, k, paths.diary("kind", k), kinds[k], None) for k in sorted(kinds)]
-    yield "method", [(m, m, paths.diary("method", m), methods[m], None) for m in sorted(methods)]
+    # a filter page shows its entries' rows, its value's label (a contact's public name and a network's name
+    # are in every page's key) and the count of all entries (its Page.facts): it depends on its entries
+    yield "kind", [(k, k, paths.diary("kind", k), kinds[k], kinds[k]) for k in sorted(kinds)]
+    yield "method", [(m, m, paths.diary("method", m), methods[m], methods[m]) for m in sorted(methods)]
     yield "contact", [(c.key, c.display_name, paths.diary("contact", c.key), c.entries, [c, *c.entries])
                       for c in model.contacts if c.entries]
-    yield "network", [(n.id, n.name, paths.diary("network", n.id), n.entries, None)
+    yield "network", [(n.id, n.name, paths.diary("network", n.id), n.entries, n.entries)
                       for n in model.networks if n.entries]
