@@ -257,3 +257,27 @@ def test_an_unpinned_reference_moves_on_the_pages_of_an_entry_that_did_not_chang
     build(src, out)
     assert ref_of(b) != before
     assert same(tree(out), clean(src, tmp_path / "clean"))
+
+
+def _auto_results(src: Path) -> dict:
+    result = pipeline.check(src, AS_OF)
+    return {c.ref: result.analysis.criterion(c).met for u in result.model.units.values() for c in u.criteria if c.auto}
+
+
+def test_a_units_matrix_follows_an_automatic_result_its_rule_reads_elsewhere(src, tmp_path):
+    """A matrix shows whether each criterion is evidenced: an automatically checked one's result is its rule's,
+    which reads records the matrix does not (here every contact's `why`). The finding that reports an unmet
+    one made the matrix's key follow it, until the learner switched that rule off."""
+    portfolio = src / "portfolio.yaml"
+    portfolio.write_text(portfolio.read_text().replace("\nchecks:\n", "\nchecks:\n  ignore: [unevidenced-criterion]\n", 1))
+    out = tmp_path / "site"
+    build(src, out)
+    before = _auto_results(src)
+    contact = next(p for p in sorted((src / "contacts").glob("*.yaml")) if "\nwhy: " in p.read_text())
+    data = yaml.safe_load(contact.read_text())
+    del data["why"]
+    contact.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    flipped = {r for r, met in _auto_results(src).items() if met != before[r]}
+    assert flipped   # (unjustified-contact: every contact needs a `why`)
+    build(src, out)
+    assert same(tree(out), clean(src, tmp_path / "clean"))

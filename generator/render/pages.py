@@ -58,6 +58,18 @@ def _auto(criteria) -> bool:
     return any(c.auto for c in criteria)
 
 
+def _matrix_deps(unit, evidence, analysis):
+    """A unit's matrix reads the unit and the entries that evidence it, and shows whether each criterion is
+    evidenced (and so, undecided, claimed): an automatically checked criterion's result is its rule's, which
+    reads records the matrix does not (every contact's `why`, every entry's methods). Those results are the
+    page's facts; the finding that reports an unmet one is not enough, since a learner may switch its rule off."""
+    if not _auto(unit.criteria):
+        return [unit, *evidence], ()
+    if analysis is None:
+        return None, ()
+    return [unit, *evidence], [(c.ref, analysis.criterion(c).met) for c in unit.criteria if c.auto]
+
+
 def matrix_rows(model) -> dict:
     """unit ref -> the entries that evidence one of its criteria, in date order (the model keeps its entries
     sorted by date, then id): a matrix reads as a timeline, oldest first, whatever order criteria are in."""
@@ -86,9 +98,10 @@ def pages(model, findings=None, analysis=None):
     for u in model.units.values():
         evidence = by_unit.get(u.ref, [])
         crumbs = [HOME, ("Matrix", "matrix.html")]
-        yield Page(paths.matrix(u), "matrix.html", f"Matrix: {u.ref} {u.title}", [u, *evidence], crumbs,
+        deps, facts = _matrix_deps(u, evidence, analysis)
+        yield Page(paths.matrix(u), "matrix.html", f"Matrix: {u.ref} {u.title}", deps, crumbs, facts=facts,
                    unit=u, rows=evidence)
-        yield Page(paths.matrix_csv(u), None, f"{u.ref} matrix (CSV)", [u, *evidence], crumbs,
+        yield Page(paths.matrix_csv(u), None, f"{u.ref} matrix (CSV)", deps, crumbs, facts=facts,
                    format="csv", unit=u, rows=evidence)
 
     for fw in model.frameworks:   # the framework alone (no learner data): it changes only with its file
