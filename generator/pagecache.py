@@ -32,6 +32,7 @@ import os
 from pathlib import Path
 
 from .render.environment import shipped_only
+from .rules.diary import body_facts
 from .uptodate import git_head
 from .write import intact
 
@@ -138,15 +139,17 @@ class PageCache:
         known = {k: v for k, v in known.items() if k in live}
         if known != cache.attachments:
             cache.attachments, cache.dirty = known, True
-        # each entry's front matter alone, with where its body starts: what the key of a page that read
-        # no entry's body holds of the entry (the model takes nothing else from the file but the body)
+        # each entry's front matter alone, with where its body starts and what the rules read of its body: what
+        # the key of a page that read no entry's body holds of the entry (the model takes nothing else from the
+        # file but the body)
         fronts = memo.fronts if memo is not None else {}
         self._front = {}
         for e in model.entries:
             s = e.source
             held = fronts.get((s.file, s.digest))
             if held is None:   # the same bytes give the same front matter and body line: kept per session
-                held = digest("front", s.file, s.index.text, s.index.offset, e.body_line) if s.index.text else s.digest
+                held = digest("front", s.file, s.index.text, s.index.offset, e.body_line, body_facts(e)) \
+                    if s.index.text else s.digest
             self._front[s.file] = held
         # an entry's attachments by the entry's file: a page's key holds those of the entries it reads
         self._attached_part = {e.source.file: digest(facts) for e, facts in zip(model.entries, attached)}

@@ -281,3 +281,24 @@ def test_a_units_matrix_follows_an_automatic_result_its_rule_reads_elsewhere(src
     assert flipped   # (unjustified-contact: every contact needs a `why`)
     build(src, out)
     assert same(tree(out), clean(src, tmp_path / "clean"))
+
+
+def test_a_page_that_shows_no_body_follows_what_a_rule_reads_of_one(src, tmp_path):
+    """A page that showed no entry's body is keyed by the entries' front matter; an automatic criterion's
+    page shows what its rule made of the bodies (no-reflection: a reflective account's stages as headings, and
+    which accounts bear on it). With the rule's finding switched off, only the headings in the key follow a
+    body edit that drops a stage."""
+    portfolio = src / "portfolio.yaml"
+    portfolio.write_text(portfolio.read_text().replace(
+        "\nchecks:\n", "\nchecks:\n  ignore: [no-reflection, unevidenced-criterion]\n", 1))
+    out = tmp_path / "site"
+    build(src, out)
+    account = next(f for f in sorted((src / "entries").glob("*.md"))
+                   if front(f)[0].get("reflection") and f"entries/{f.name}" not in judged(src))
+    text = account.read_text("utf-8")   # the body alone changes: the front matter keeps its bytes
+    heading = re.search(r"^## (.+)$", text, re.M)
+    before = findings(src)
+    account.write_text(text.replace(heading.group(0), heading.group(1) + ":", 1), "utf-8")
+    assert findings(src) == before   # no finding follows it
+    build(src, out)
+    assert same(tree(out), clean(src, tmp_path / "clean"))

@@ -141,6 +141,14 @@ def headings(body: str) -> tuple:
                  if t.type == "heading_open" and i + 1 < len(tokens))
 
 
+def body_facts(entry) -> tuple:
+    """All any rule reads of an entry's body: a reflective account's headings (`missing_stages`). A page that
+    showed no body is keyed by the entries' front matter and these (generator/pagecache.py), so a page that
+    shows what a rule made of a body (an automatic criterion's result and the records that bear on it)
+    follows a body edit even when no finding does: a rule that reads more of a body must add it here."""
+    return headings(entry.body) if entry.reflection else ()
+
+
 def missing_stages(entry) -> list:
     found = headings(entry.body)
     return [name for name, pattern in STAGES.get(entry.reflection, [])
