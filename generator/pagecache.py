@@ -173,8 +173,11 @@ class PageCache:
         everything = digest(sorted((s.file, s.digest) for s in sources), attached)
         front = digest(sorted((s.file, self._front.get(s.file, s.digest)) for s in sources), attached)
         about = [astuple(d) for d in sorted(findings, key=lambda d: d.sort_key())]
-        self.everything = digest(self.base, everything, about)
-        self.everything_front = digest(self.base, front, about)
+        # every unpinned entry's reference too: it is numbered from the ledger (evidence-refs.yaml), no source's
+        # digest, and the finding that names it (missing-ref) may be switched off
+        derived = sorted(self._derived.items())
+        self.everything = digest(self.base, everything, about, derived)
+        self.everything_front = digest(self.base, front, about, derived)
         if memo is not None:
             memo.begin(self, sources)
 

@@ -302,3 +302,24 @@ def test_a_page_that_shows_no_body_follows_what_a_rule_reads_of_one(src, tmp_pat
     assert findings(src) == before   # no finding follows it
     build(src, out)
     assert same(tree(out), clean(src, tmp_path / "clean"))
+
+
+def test_the_pages_that_read_every_record_follow_an_unpinned_reference_the_ledger_moves(src, tmp_path):
+    """An unpinned entry is numbered after the last reference the ledger (evidence-refs.yaml) issued: the ledger
+    is no record file, so a page that reads every record (the diary, print view, portfolio.json) held its
+    references only through the finding that names each one (missing-ref), which a learner may switch off."""
+    portfolio = src / "portfolio.yaml"
+    portfolio.write_text(portfolio.read_text().replace("\nchecks:\n", "\nchecks:\n  ignore: [missing-ref]\n", 1))
+    entry = _an_unjudged_entry(src)
+    entry.write_text(re.sub(r"^ref: .*\n", "", entry.read_text("utf-8"), count=1, flags=re.M), "utf-8")
+    out = tmp_path / "site"
+    build(src, out)
+    ref = lambda: re.search(rb'<span class="evref">(E\d+)</span>', tree(out)[f"entries/{entry.stem}.html"]).group(1)  # noqa: E731
+    before, rules = ref(), findings(src)
+    ledger = src / "evidence-refs.yaml"
+    last = int(re.search(r"last_issued: E(\d+)", ledger.read_text()).group(1))
+    ledger.write_text(f"last_issued: E{last + 5:03d}\n")
+    assert findings(src) == rules
+    build(src, out)
+    assert ref() != before
+    assert same(tree(out), clean(src, tmp_path / "clean"))
