@@ -6,9 +6,11 @@ contact's public name (pseudonyms are numbered across contacts), the redaction i
 hidden depends on every contact's name, consent and channels: a detail that has just become private
 must leave every page that shows it) and the assessment records. Then, per page: the records it reads
 (its `deps`' file digests, every file when `deps` is None), what its records have from other files
-(an unpinned entry's evidence reference is numbered among the others), the findings about those
-files, the size and sha256 of the files their entries attach (pages show them), and the few facts
-about the rest it shows (`Page.facts`: the count of entries a diary filter page shows).
+(an unpinned entry's evidence reference is numbered among the others and after the ledger's last one:
+every unpinned entry's, when `deps` is None), the findings about those files, the size and sha256 of the
+files their entries attach (pages show them), and the few facts about the rest it shows (`Page.facts`:
+the count of entries a diary filter page shows, the automatic criteria's results on a unit's matrix).
+No fact may reach a key only through a finding: `checks.ignore` switches any finding off.
 
 A page with `deps` shows nothing else of the other records: the shipped templates are written so, and
 tests/test_local_edits.py edits the front matter of a full portfolio at random to hold them to it. So
@@ -19,8 +21,8 @@ findings are in every page's key, as they were before for all.
 
 A page whose key matches the last publish into the same folder, and whose file there is still the one
 written, is kept. A page whose last render read no entry's body (counted by objects.BodyReads, however
-the template reached it) is keyed by the entries' front matter instead of their whole files: a body
-edit leaves it alone.
+the template reached it) is keyed by the entries' front matter, and what the rules read of their bodies
+(rules/diary.py `body_facts`), instead of their whole files: a body edit leaves it alone.
 
 `tests/test_incremental.py` edits every field kind at random and demands the cached build equal a
 clean one byte for byte: a fact a page shows that is missing here fails it.
