@@ -71,13 +71,15 @@ def tree_digest(folders: list[Path]) -> str:
 
 
 def _assessment_facts(model) -> list:
-    """What the assessment states shown on many pages rest on: the decision and sample records, the hash
-    of every judged file as it is now (an edited attachment makes a decision stale on every page), and
-    how each judged entry is named (a decision, shown on every page of a criterion it decides, lists them)."""
+    """What the assessment states shown on many pages rest on: the decision and sample records, whether
+    each judged file has changed since it was judged, or is gone (an edited attachment makes a decision
+    stale on every page; its new hash is shown nowhere, so a further edit to it changes no page but its
+    own), and how each judged entry is named (a decision, shown on every page of a criterion it decides,
+    lists them)."""
     records = getattr(model, "assessment", None)
     if records is None:
         return []
-    return [(x.source.file, x.source.digest, [(j.path, j.current, _named(getattr(j, "entry", None)))
+    return [(x.source.file, x.source.digest, [(j.path, j.changed, j.current is None, _named(getattr(j, "entry", None)))
                                               for j in getattr(x, "evidence", ())])
             for x in records.decisions + records.samples]
 

@@ -145,9 +145,9 @@ def _an_unjudged_entry(src: Path) -> Path:
                 if f"entries/{f.name}" not in busy and front(f)[0].get("contacts") and front(f)[0].get("criteria"))
 
 
-def test_a_title_edit_renders_the_pages_that_show_the_entry_and_only_its_fragments(src, tmp_path, monkeypatch):
-    monkeypatch.setattr(parallel, "workers", lambda: 1)   # counts are kept per process: render in this one
-    out = tmp_path / "site"
+def _retitled(src: Path, out: Path) -> tuple[int, Path, dict]:
+    """Build, retitle an entry no decision judges, build again: (pages the first build rendered, the entry,
+    its front matter)."""
     build(src, out)
     total = len(site.RENDERED)
     edited = _an_unjudged_entry(src)
@@ -155,6 +155,13 @@ def test_a_title_edit_renders_the_pages_that_show_the_entry_and_only_its_fragmen
     data["title"] = "A title nobody had before"
     write_front(edited, data, body)
     build(src, out)
+    return total, edited, data
+
+
+def test_a_title_edit_renders_the_pages_that_show_the_entry_and_only_its_fragments(src, tmp_path, monkeypatch):
+    monkeypatch.setattr(parallel, "workers", lambda: 1)   # counts are kept per process: render in this one
+    out = tmp_path / "site"
+    total, edited, data = _retitled(src, out)
     rendered = set(site.RENDERED)
     slug = edited.stem
     new = tree(out)
@@ -190,13 +197,7 @@ def test_with_a_learner_template_a_title_edit_renders_every_page(src, tmp_path, 
         "{% block content %}", "{% block content %}<p>Also by a contact: {% for c in entry.contacts %}"
         "{% for e in c.entries %}{{ e.title }};{% endfor %}{% endfor %}</p>", 1))
     out = tmp_path / "site"
-    build(src, out)
-    total = len(site.RENDERED)
-    edited = _an_unjudged_entry(src)
-    data, body = front(edited)
-    data["title"] = "A title nobody had before"
-    write_front(edited, data, body)
-    build(src, out)
+    total, _, _ = _retitled(src, out)
     assert len(site.RENDERED) == total
     assert same(tree(out), clean(src, tmp_path / "clean"))
 
@@ -322,4 +323,25 @@ def test_the_pages_that_read_every_record_follow_an_unpinned_reference_the_ledge
     assert findings(src) == rules
     build(src, out)
     assert ref() != before
+    assert same(tree(out), clean(src, tmp_path / "clean"))
+
+
+def test_a_judged_entry_edited_again_renders_its_own_pages_only(src, tmp_path, monkeypatch):
+    """The first edit to judged evidence makes the decision stale on every page that shows it; a second
+    edit changes no decision's state (pages show whether judged evidence changed, never its new hash)."""
+    monkeypatch.setattr(parallel, "workers", lambda: 1)
+    out = tmp_path / "site"
+    build(src, out)
+    total = len(site.RENDERED)
+    site_now = tree(out)
+    edited = next(src / f for f in sorted(judged(src))
+                  if b"changed after the decision" not in site_now[f"entries/{Path(f).stem}.html"])
+    page = f"entries/{edited.stem}.html"
+    edited.write_text(edited.read_text("utf-8") + "\nA first afterthought.\n", "utf-8")
+    build(src, out)
+    assert len(site.RENDERED) == total and b"changed after the decision" in tree(out)[page]
+    edited.write_text(edited.read_text("utf-8") + "\nA second afterthought.\n", "utf-8")
+    build(src, out)
+    assert page in site.RENDERED and len(site.RENDERED) < 10, sorted(site.RENDERED)
+    assert b"A second afterthought" in tree(out)[page]
     assert same(tree(out), clean(src, tmp_path / "clean"))
