@@ -55,6 +55,14 @@ def dump_yaml(p: Path, d) -> None:
     p.write_text(yaml.safe_dump(d, sort_keys=False, allow_unicode=True), "utf-8")
 
 
+def put(record: dict, key: str, items: list) -> None:
+    """`record[key] = items`, or no `key` at all when `items` is empty (as a learner leaves it out)."""
+    if items:
+        record[key] = items
+    else:
+        record.pop(key, None)
+
+
 def toggle(items, value, keep_one=False):
     items = list(items or [])
     if value in items:
@@ -197,10 +205,7 @@ class Fuzz:
                     a["done"] = dt.date(2026, self.rng.randint(1, 9), 2)
             else:
                 acts.pop(self.rng.randrange(len(acts)))
-            if acts:
-                d["actions"] = acts
-            else:
-                d.pop("actions", None)
+            put(d, "actions", acts)
         return self.entry_edit(fn, "action")
 
     def e_attachment(self):
@@ -214,10 +219,7 @@ class Fuzz:
                 self.rng.choice(atts)["caption"] = f"Caption {self.rng.randrange(1000)}"
             else:
                 atts.pop(self.rng.randrange(len(atts)))
-            if atts:
-                d["attachments"] = atts
-            else:
-                d.pop("attachments", None)
+            put(d, "attachments", atts)
         return self.entry_edit(fn, "attachment")
 
     def e_evidence_type(self):
@@ -229,10 +231,7 @@ class Fuzz:
             if isinstance(et, str):
                 et = [et]
             et = toggle(et, t)
-            if et:
-                d["evidence_type"] = et
-            else:
-                d.pop("evidence_type", None)
+            put(d, "evidence_type", et)
         return self.entry_edit(fn, f"evidence_type {t}")
 
     def e_discussion(self):
@@ -242,10 +241,7 @@ class Fuzz:
                 ds.pop()
             else:
                 ds.append(f"Point {self.rng.randrange(1000)} with @{self.rng.choice(self.contacts())}")
-            if ds:
-                d["discussion"] = ds
-            else:
-                d.pop("discussion", None)
+            put(d, "discussion", ds)
         return self.entry_edit(fn, "discussion")
 
     def e_value(self):
@@ -371,10 +367,7 @@ class Fuzz:
                            "activity": 3, "potential": 4,
                            "decision": self.rng.choice(["strengthen", "maintain", "reduce", "end"]),
                            "note": f"Review {self.rng.randrange(1000)}"})
-            if rv:
-                c["reviews"] = rv
-            else:
-                c.pop("reviews", None)
+            put(c, "reviews", rv)
         return self.contact_edit(fn, "contact-review")
 
     def c_channel(self):
@@ -384,10 +377,7 @@ class Fuzz:
                 ch.pop("phone")
             else:
                 ch["phone"] = f"+44 7700 900{self.rng.randint(100, 999)}"
-            if ch:
-                c["channels"] = ch
-            else:
-                c.pop("channels", None)
+            put(c, "channels", ch)
         return self.contact_edit(fn, "contact-channel")
 
     def c_misc(self):
