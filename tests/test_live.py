@@ -43,6 +43,16 @@ def same(live: Live, src: Path, tmp_path: Path, done) -> None:
     assert not differ, f"served folder differs in {differ} after edits {done}"
 
 
+def save_first_body(live: Live, src: Path, more: str, counter) -> Path:
+    """Append `more` to the first entry's body, clear `counter` (what the save's work is counted in) and save:
+    the save is a delta. The entry edited."""
+    entry = sorted((src / "entries").glob("*.md"))[0]
+    entry.write_text(entry.read_text() + more)
+    counter.clear()
+    assert live.build(AS_OF).published and not live.stats["full"]
+    return entry
+
+
 def keys_agree(live: Live, src: Path, result=None) -> int:
     """Every served page's key and every record's fragment key, as the session's memo (pagecache.KeyMemo)
     gave them, equals what a fresh PageCache (no memo) makes from a clean check; the number compared. With
@@ -323,10 +333,7 @@ def test_a_body_edit_scans_only_the_edited_record_for_personal_data(src):
     from generator.privacy import scan
     live = session(src)
     assert live.build(AS_OF).published
-    entry = sorted((src / "entries").glob("*.md"))[0]
-    entry.write_text(entry.read_text() + "\nAnother sentence.\n")
-    scan.SCANNED.clear()
-    assert live.build(AS_OF).published and not live.stats["full"]
+    entry = save_first_body(live, src, "\nAnother sentence.\n", scan.SCANNED)
     assert dict(scan.SCANNED) == {f"entries/{entry.name}": 1}
     scan.SCANNED.clear()
     assert live.build(AS_OF).published       # nothing changed: nothing scanned
@@ -469,10 +476,7 @@ def test_a_delta_keeps_the_fragment_stores_in_memory_until_the_session_ends(src,
     fragments.RENDERED.clear()
     again = session(src)
     assert again.build(AS_OF).published
-    entry = sorted((src / "entries").glob("*.md"))[0]
-    entry.write_text(entry.read_text() + "\nOne more.\n")
-    fragments.RENDERED.clear()
-    assert again.build(AS_OF).published and not again.stats["full"]
+    entry = save_first_body(again, src, "\nOne more.\n", fragments.RENDERED)
     assert {k[1] for k in fragments.RENDERED} == {entry.stem}
     same(again, src, tmp_path, ["flushed", "body"])
 
