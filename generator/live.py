@@ -37,6 +37,7 @@ from .pagecache import KeyMemo, file_facts
 from .privacy.outputs import OutputGuard, PersonalDataInOutput
 from .privacy import segments
 from .render import render_site
+from .render.site import FIRST_DONE
 from .render.assets import site_copies
 from .render import fragments
 from .render.data import PublicFindings
@@ -60,13 +61,18 @@ class Live:
         self.keys = KeyMemo()             # what each page's key was made of: a save makes only the changed ones
         self.public = PublicFindings()    # each finding's public form: a save redacts only new findings
         self._sums: dict = {}             # this delta's changed pages: sha256 of their bytes
-        self.stats = {"rendered": 0, "written": 0, "removed": 0, "scanned": 0, "full": 0}
+        self.stats = {"rendered": 0, "written": 0, "removed": 0, "scanned": 0, "full": 0, "first": 0}
         self.timings: dict = {}
+        self.changed: set | None = None   # the site paths the last build wrote or removed after `early`; None: all
 
-    def build(self, as_of: dt.date) -> pipeline.Result:
+    def build(self, as_of: dt.date, first=(), early=None) -> pipeline.Result:
+        """Check and publish. `first`: site paths a browser has open; in a delta, those of them that changed are
+        published before the rest of the site is looked at, and `early` (site paths -> None) is told."""
         for k in self.stats:
             self.stats[k] = 0
+        self.changed = None
         t0 = time.perf_counter()
+        self._t0 = t0
         check_output(self.out, self.source)
         result = pipeline.check(self.source, as_of, self.cache)   # its personal-data memo: cache.privacy
         t1 = time.perf_counter()
@@ -93,7 +99,7 @@ class Live:
                 self.served, self.guarded, self.base = self.cache.manifest(self.out), fingerprint, pages.base
         else:
             pages.defer = True   # the fragment stores are changed in memory and written by `flush`
-            self._delta(result, as_of, guard, pages)
+            self._delta(result, as_of, guard, pages, set(first) if early is not None and first else None, early)
         self.timings["publish"] = time.perf_counter() - t1
         return result
 
@@ -102,18 +108,72 @@ class Live:
         fragments.flush(self._stores)
 
     # -- the delta -----------------------------------------------------------------------------
-    def _delta(self, result, as_of, guard: OutputGuard, pages) -> None:
+    def _delta(self, result, as_of, guard: OutputGuard, pages, first: set | None, early) -> None:
         fingerprint = guard.fingerprint
         model, previous = result.model, self.served
+        # the open pages first only when the guard needs to read nothing but the changed files: else every
+        # served file must pass it before any is replaced
+        if fingerprint != self.guarded:
+            first = None
         files = render_site(model, result.diagnostics, result.analysis, as_of, result.redactor,
-                            cache=pages, bodies=self.cache.bodies)
+                            cache=pages, bodies=self.cache.bodies, first=first)
         changed: dict[str, bytes] = {}
         kept: dict[str, OutputRecord] = {}
+        shown: dict[str, tuple] = {}    # the open pages published early: path -> (their record, the bytes before)
         self._sums = {}   # changed page -> sha256 of its bytes
-        for rel, data in files:
-            if data is not None:
-                self.stats["rendered"] += 1
-            self._sort(rel, data, previous, pages.keys.get(rel, ""), changed, kept)
+        try:
+            for rel, data in files:
+                if rel == FIRST_DONE:
+                    shown = self._first(changed, previous, guard, pages)
+                    if shown:
+                        early(sorted(shown))
+                    continue
+                if data is not None:
+                    self.stats["rendered"] += 1
+                self._sort(rel, data, previous, pages.keys.get(rel, ""), changed, kept)
+            if not self._publish(result, guard, pages, previous, changed, kept, shown):
+                self._restore(shown, previous)
+        except BaseException:
+            self._restore(shown, previous)
+            raise
+
+    def _first(self, changed: dict, previous: dict, guard: OutputGuard, pages) -> dict:
+        """Write the open pages that changed (all `changed` holds yet), if each passes the guard and is a
+        file the site already has (the marker, which lists every file, then needs no change). Returns each
+        one's new record and its bytes before, to put back should the rest of the delta fail."""
+        now = {rel: changed.pop(rel) for rel in sorted(changed) if rel in previous
+               and intact(self.out / rel, previous[rel])}
+        if not now or self._scan(guard, now, {}):
+            changed.update(now)   # the delta's own scan finds it again, and nothing is written
+            return {}
+        shown = {}
+        try:
+            for rel, data in now.items():
+                before = (self.out / rel).read_bytes()
+                shown[rel] = (self._write(rel, data, pages.keys.get(rel, "")), before)
+        except OSError as exc:
+            self._restore(shown, previous)
+            raise writing(exc, self.out, "the site", "the next save rebuilds it whole") from None
+        self.stats["first"] = len(shown)
+        self.timings["first"] = time.perf_counter() - self._t0
+        return shown
+
+    def _restore(self, shown: dict, previous: dict) -> None:
+        """Put back the bytes of the open pages published early: the delta failed, so the site stays as it was."""
+        if not shown:
+            return
+        try:
+            for rel, (_, before) in shown.items():
+                previous[rel] = self._write(rel, before, previous[rel].key)
+        except OSError:
+            self.served = None   # not as recorded: the next save rebuilds the site whole
+        shown.clear()
+
+    def _publish(self, result, guard: OutputGuard, pages, previous: dict, changed: dict, kept: dict,
+                 shown: dict) -> bool:
+        """Copy the attached files, scan and write what changed, remove what the site no longer has."""
+        fingerprint = guard.fingerprint
+        model = result.model
         now = time.time_ns()
         for rel, src in site_copies(model, result.redactor).items():
             size, sha = file_facts(Path(src), self._known, now)
@@ -126,10 +186,10 @@ class Live:
                 except OSError as exc:
                     from .failures import reading
                     raise reading(exc, str(src), "an attached file") from None
-        removed = sorted(set(previous) - set(kept) - set(changed) - {MARKER})
+        removed = sorted(set(previous) - set(kept) - set(changed) - set(shown) - {MARKER})
         # the marker lists every file the site has (outdir.py: a file it does not list stops the next
         # build): while files come and go it lists both, so a write cut short leaves no file unlisted
-        marker = marker_text(set(kept) | set(changed))
+        marker = marker_text(set(kept) | set(changed) | set(shown))
         during = marker_text(set(previous) | set(changed))
         if previous[MARKER].sha256 == hashlib.sha256(marker).hexdigest() and intact(self.out / MARKER,
                                                                                    previous[MARKER]):
@@ -141,9 +201,10 @@ class Live:
         if problem:
             result.diagnostics.extend(problem)
             result.diagnostics.sort(key=Diagnostic.sort_key)
-            return
+            return False
         self.served = None        # until the folder is as recorded again: a failed write means a full build
-        served = dict(kept)
+        served = {**kept, **{rel: rec for rel, (rec, _) in shown.items()}}
+        shown.clear()             # written for good: nothing to put back from here on
         try:
             if marker is not None and during != marker:
                 self._write(MARKER, during, "")
@@ -157,10 +218,12 @@ class Live:
         except OSError as exc:
             raise writing(exc, self.out, "the site", "the next save rebuilds it whole") from None
         self.stats["written"], self.stats["removed"] = len(changed), len(removed)
+        self.changed = set(changed) | set(removed)
         self.cache.keep_bodies(model)
         self.cache.published(self.out, served)
         self.served, self.guarded = self.cache.manifest(self.out), fingerprint
         result.published = True
+        return True
 
     def _sort(self, rel, data, previous, key, changed, kept) -> None:
         rec = previous.get(rel)
@@ -186,7 +249,7 @@ class Live:
             return [finding("personal-data", f"site/{exc.path}", (1, 1),
                             f"the built site would publish personal data: {exc.what}; nothing was published",
                             hint="a theme or template may print it: remove it there")]
-        self.stats["scanned"] = len(changed) + len(unchanged)
+        self.stats["scanned"] += len(changed) + len(unchanged)
         return []
 
     def _write(self, rel: str, data: bytes, key: str) -> OutputRecord:

@@ -7,6 +7,10 @@ errors the last good site stays up, with the errors (file:line:col: message) sho
 of every page until a save fixes them. Between saves the build session (generator/live.py) keeps
 the records, the model and the served manifest in memory: a save re-reads the changed files,
 renders the pages whose key changed and writes only the files whose bytes changed.
+
+Each page's reload script polls with its own path, so the server knows which pages a browser has open:
+a save publishes those first (as Hugo's fast render mode does), and a page reloads only when its own
+file changed — or when every page must (a whole rebuild, the errors shown or cleared).
 """
 from __future__ import annotations
 
@@ -43,13 +47,15 @@ IGNORED_NAMES = ("*.swp", "*.swx", "*.swo", "*~", ".#*", "#*#", "4913", "*.tmp",
 # so a build that read a file mid-save is followed by one that reads it whole
 DEBOUNCE = 0.04
 LONG_POLL = 20.0        # seconds a /__reload request waits for a change before answering anyway
+OPEN_FOR = 5.0          # seconds a page counts as open after its last poll ended (the next one is on its way)
 
 RELOAD_SCRIPT = """<script>/* portfolio serve: live reload (added while serving only) */
 (function () {
   var v = %d;
+  var page = encodeURIComponent(location.pathname);
   function poll() {
-    fetch("/__reload?v=" + v, {cache: "no-store"}).then(function (r) { return r.json(); })
-      .then(function (d) { if (d.version !== v) { location.reload(); } else { poll(); } })
+    fetch("/__reload?v=" + v + "&page=" + page, {cache: "no-store"}).then(function (r) { return r.json(); })
+      .then(function (d) { if (d.reload) { location.reload(); } else { v = d.version; poll(); } })
       .catch(function () { setTimeout(poll, 1000); });
   }
   poll();
@@ -59,24 +65,57 @@ RELOAD_SCRIPT = """<script>/* portfolio serve: live reload (added while serving 
 
 
 class State:
-    """What the server shows: a build counter the pages poll, and the errors of the last attempt."""
+    """What the server shows: a build counter the pages poll, and the errors of the last attempt; which
+    version last changed each page, and which pages are open (polling)."""
 
     def __init__(self):
         self.version = 0
         self.errors: list[str] = []
         self.built = False              # has any build been published yet?
         self.changed = threading.Condition()
+        self._every = 0                 # the last version at which every page had to reload
+        self._pages: dict = {}          # site path -> the last version that changed its file
+        self._open: dict = {}           # site path -> [polls waiting, when the last one ended]
 
-    def update(self, errors: list[str], published: bool) -> None:
+    def update(self, errors: list[str], published: bool, pages=None) -> None:
+        """A build ended (or, `pages` given, those site paths were published early). Without `pages`, or when
+        the errors shown change, every page reloads; else only the pages named."""
         with self.changed:
+            self.version += 1
+            if pages is None or errors != self.errors:
+                self._every = self.version
+            else:
+                for page in pages:
+                    self._pages[page] = self.version
             self.errors = errors
             self.built = self.built or published
-            self.version += 1
             self.changed.notify_all()
 
-    def wait(self, seen: int, timeout: float) -> None:
+    def stale(self, seen: int, page: str | None) -> bool:
+        """Must a page shown at version `seen` reload? (Without a page: has anything happened since?)"""
+        if page is None:
+            return self.version != seen
+        return self._every > seen or self._pages.get(page, 0) > seen
+
+    def wait(self, seen: int, timeout: float, page: str | None = None) -> bool:
+        """Wait until the page must reload (True) or `timeout` passes (False); meanwhile the page is open."""
         with self.changed:
-            self.changed.wait_for(lambda: self.version != seen, timeout)
+            if page is not None:
+                self._open.setdefault(page, [0, 0.0])[0] += 1
+            try:
+                return self.changed.wait_for(lambda: self.stale(seen, page), timeout)
+            finally:
+                if page is not None:
+                    self._open[page][0] -= 1
+                    self._open[page][1] = time.monotonic()
+
+    def open_pages(self) -> set:
+        """The site paths a browser has open: a poll waiting, or one ended in the last OPEN_FOR seconds."""
+        with self.changed:
+            now = time.monotonic()
+            for page in [p for p, (n, ended) in self._open.items() if not n and now - ended > OPEN_FOR]:
+                del self._open[page]
+            return set(self._open)
 
 
 def overlay(errors: list[str]) -> str:
@@ -181,9 +220,17 @@ class Handler(SimpleHTTPRequestHandler):
             seen = int(query.get("v", ["-1"])[0])
         except ValueError:
             seen = -1
-        self.state.wait(seen, LONG_POLL)
-        body = json.dumps({"version": self.state.version, "errors": self.state.errors}).encode("utf-8")
-        self._send(200, body, "application/json")
+        page = site_path(query["page"][0]) if "page" in query else None
+        with self.state.changed:   # the answer is read at once: a change after it has a later version
+            reload = self.state.wait(seen, LONG_POLL, page)
+            body = json.dumps({"version": self.state.version, "reload": reload, "errors": self.state.errors})
+        self._send(200, body.encode("utf-8"), "application/json")
+
+
+def site_path(url_path: str) -> str:
+    """The site path a browser's `location.pathname` names: `/entries/a.html` -> `entries/a.html`, `/` -> `index.html`."""
+    path = unquote(url_path).lstrip("/")
+    return path + "index.html" if path == "" or path.endswith("/") else path
 
 
 def relevant(path: str, source: Path, extra: tuple = ()) -> bool:
@@ -246,8 +293,10 @@ class Server:
     def rebuild(self) -> bool:
         started = time.perf_counter()
         as_of = self.as_of or dt.date.today()
+        # the pages a browser has open are published first, unless errors are shown: then every page reloads
+        first = self.state.open_pages() if not self.state.errors else ()
         try:
-            result = self.live.build(as_of)
+            result = self.live.build(as_of, first, lambda pages: self.state.update([], True, pages))
         except (Failure, UnsafeOutput, OSError) as exc:   # a broken template, a full disk: one line, keep serving
             failure = exc if isinstance(exc, Failure) else os_error(exc) if isinstance(exc, OSError) else None
             text = failure.render() if failure else f"portfolio: error: {exc}\n"
@@ -265,10 +314,12 @@ class Server:
             theme = (result.model.site or {}).get("theme")
             self.extra = (Path(theme).parts[0],) if theme and not Path(theme).is_absolute() else ()
         errors = [f"{d.file}:{d.line}:{d.column}: {d.message}" for d in result.errors]
-        self.state.update(errors, result.published)
+        self.state.update(errors, result.published, self.live.changed if result.published else None)
         took = time.perf_counter() - started
         if result.published:
-            self._say(f"portfolio: rebuilt in {took * 1000:.0f} ms")
+            shown = self.live.timings.get("first") if self.live.stats["first"] else None
+            self._say(f"portfolio: rebuilt in {took * 1000:.0f} ms"
+                      + (f" (the open page shown after {shown * 1000:.0f} ms)" if shown is not None else ""))
         else:
             self._say(to_text(result.errors) + "portfolio: not rebuilt: still serving the last good site")
         return result.published

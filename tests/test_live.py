@@ -499,3 +499,96 @@ def test_a_body_edit_joins_portfolio_json_from_its_kept_rest(src, tmp_path, monk
     assert live.build(AS_OF).published
     assert made
     same(live, src, tmp_path, ["body", "action"])
+
+
+# -- the browser's open pages first (serve's fast render) ------------------------------------------------
+def _page_of(entry: Path) -> str:
+    return f"entries/{entry.stem}.html"
+
+
+def test_the_open_pages_that_changed_are_published_before_the_rest(src, tmp_path):
+    """A body edit changes the entry's page and the print view; with the entry's page and the contacts list
+    open, only the entry's page is published early (the list did not change), and when it is, the print
+    view on disk is still the old one. Then the rest: the folder equals a clean build."""
+    live = session(src)
+    assert live.build(AS_OF).published
+    entry = sorted((src / "entries").glob("*.md"))[0]
+    entry.write_text(entry.read_text() + "\nA sentence saved just now.\n")
+    told = []
+
+    def early(paths):
+        told.append((list(paths), (live.out / _page_of(entry)).read_text(), (live.out / "print.html").read_text()))
+    assert live.build(AS_OF, {_page_of(entry), "contacts.html"}, early).published
+    (paths, page, printed), = told
+    assert paths == [_page_of(entry)] and live.stats["first"] == 1
+    assert "A sentence saved just now." in page and "A sentence saved just now." not in printed
+    assert live.changed and _page_of(entry) not in live.changed and "print.html" in live.changed
+    assert "A sentence saved just now." in (live.out / "print.html").read_text()
+    same(live, src, tmp_path, ["body, open page first"])
+
+
+def test_nothing_is_published_early_when_no_open_page_changed_or_the_guard_reads_everything(src, tmp_path):
+    live = session(src)
+    assert live.build(AS_OF).published
+    entries = sorted((src / "entries").glob("*.md"))
+    entries[0].write_text(entries[0].read_text() + "\nMore.\n")
+    told = []
+    assert live.build(AS_OF, {_page_of(entries[1])}, told.append).published   # another entry's page is open
+    assert told == [] and live.stats["first"] == 0
+    FIELD_EDITS["contact-channel"](src, random.Random(0), 0)   # the guard seeks a new value: every file again
+    entries[0].write_text(entries[0].read_text() + "\nMore again.\n")
+    result = live.build(AS_OF, {_page_of(entries[0])}, told.append)
+    assert result.published and told == [] and live.stats["first"] == 0
+    same(live, src, tmp_path, ["body", "channel and body"])
+
+
+def test_a_failure_after_the_open_page_was_published_puts_it_back(src, tmp_path):
+    """A theme's print view that fails on one body: the entry's page was already published when the print view
+    is made, so it is put back, and the served folder is as it was before the save. The fix publishes."""
+    from generator.failures import Failure
+    _theme(src, {"print.html": '{% extends "!default/print.html" %}{% block content %}'
+                               '{% for e in model.entries %}{% if "BOOM" in e.body %}{{ e.no_such_thing.x }}'
+                               '{% endif %}{% endfor %}{{ super() }}{% endblock %}\n'})
+    live = session(src)
+    assert live.build(AS_OF).published
+    before = tree(live.out)
+    entry = sorted((src / "entries").glob("*.md"))[0]
+    good = entry.read_text()
+    entry.write_text(good + "\nBOOM went the print view.\n")
+    told = []
+
+    def early(paths):
+        told.append((live.out / _page_of(entry)).read_text())
+    with pytest.raises(Failure):
+        live.build(AS_OF, {_page_of(entry)}, early)
+    assert len(told) == 1 and "BOOM went" in told[0]     # it was published early ...
+    assert tree(live.out) == before                       # ... and put back
+    entry.write_text(good + "\nA quieter sentence.\n")
+    assert live.build(AS_OF, {_page_of(entry)}, lambda paths: None).published and not live.stats["full"]
+    same(live, src, tmp_path, ["boom", "fixed"])
+
+
+def test_personal_data_found_after_the_open_page_was_published_puts_it_back(src, tmp_path, monkeypatch):
+    """The guard finds something in a page made after the open one (as if a template printed a channel into
+    the print view only): the save is refused and the open page, already published, is put back."""
+    from generator.privacy.outputs import OutputGuard, PersonalDataInOutput
+    live = session(src)
+    assert live.build(AS_OF).published
+    before = tree(live.out)
+    original = OutputGuard.check
+
+    def leaky(self, rel, data):
+        if rel == "print.html":
+            raise PersonalDataInOutput(rel, "a channel")
+        return original(self, rel, data)
+    monkeypatch.setattr(OutputGuard, "check", leaky)
+    entry = sorted((src / "entries").glob("*.md"))[0]
+    entry.write_text(entry.read_text() + "\nMore.\n")
+    told = []
+    result = live.build(AS_OF, {_page_of(entry)}, told.append)
+    assert told == [[_page_of(entry)]]
+    assert not result.published and any(d.rule == "personal-data" for d in result.diagnostics)
+    assert tree(live.out) == before
+    monkeypatch.setattr(OutputGuard, "check", original)
+    assert live.build(AS_OF, {_page_of(entry)}, told.append).published and not live.stats["full"]
+    same(live, src, tmp_path, ["more", "again"])

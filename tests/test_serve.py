@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.serve import LONG_POLL, Server, State, inject, relevant, serve
+from generator.serve import LONG_POLL, Server, State, inject, relevant, serve, site_path
 
 FIXTURE = Path(__file__).parent / "fixtures" / "authoring"
 ENTRY = "entries/2026-02-20-council-chat.md"
@@ -202,3 +202,63 @@ def test_a_record_folder_made_after_serve_started_is_watched(server):
     v2 = settled(server)
     (folder / "2026-03-11-second.yaml").write_text("learner: y\n")
     assert wait_for(lambda: version(server) > v2), "a save inside the re-made folder did not rebuild"
+
+
+# -- the open pages first, and a reload only for the pages that changed --------------------------------
+def test_a_page_reloads_only_when_its_own_file_changed_or_every_page_must():
+    state = State()
+    state.update([], True)                        # the first build: every page
+    v = state.version
+    state.update([], True, ["entries/a.html"])    # a delta that wrote one page
+    assert state.stale(v, "entries/a.html") and not state.stale(v, "contacts.html")
+    assert state.stale(v, None)                   # a poll without its page: any new version (as before)
+    v = state.version
+    state.update(["entries/a.md:1:1: bad"], False)   # errors shown: every page, for the overlay
+    assert state.stale(v, "contacts.html")
+    v = state.version
+    state.update([], True, ["entries/b.html"])    # the errors cleared: every page, to drop the overlay
+    assert state.stale(v, "contacts.html") and state.stale(v, "entries/a.html")
+    v = state.version
+    state.update([], True, [])                    # a save that changed no page: none reloads
+    assert not state.stale(v, "entries/a.html") and not state.stale(v, "index.html")
+
+
+def test_the_page_a_browser_polls_for_is_its_site_path():
+    assert site_path("/") == "index.html" and site_path("/diary/") == "diary/index.html"
+    assert site_path("/entries/a%20b.html") == "entries/a b.html" and site_path("/print.html") == "print.html"
+
+
+def _poll(server, page: str, seen: int, out: list) -> threading.Thread:
+    t = threading.Thread(target=lambda: out.append(json.loads(
+        get(server.url + f"__reload?v={seen}&page=/{page}")[1])), daemon=True)
+    t.start()
+    return t
+
+
+def test_a_polling_page_is_open_and_a_save_publishes_it_first_and_reloads_it(server):
+    v = settled(server)
+    firsts: list = []   # how many open pages each build published early
+    build = server.live.build
+    server.live.build = lambda *args: (build(*args), firsts.append(server.live.stats["first"]))[0]
+    answers: list = []
+    poller = _poll(server, PAGE, v, answers)
+    assert wait_for(lambda: PAGE in server.state.open_pages())
+    entry = server.source / ENTRY
+    entry.write_text(entry.read_text().replace("Bea explained", "Bea patiently explained"))
+    poller.join(PATIENCE)
+    assert answers and answers[0]["reload"] is True
+    assert "Bea patiently explained" in get(find_page(server))[1]
+    settled(server)
+    assert 1 in firsts                                   # the page went out before the rest of the site ...
+    # ... and a page the save did not change is not told to reload
+    assert not server.state.stale(v, "contacts.html") and server.state.stale(v, PAGE)
+
+
+def test_a_page_no_longer_polled_is_not_open_after_a_while(monkeypatch):
+    import generator.serve as serve_mod
+    state = State()
+    state.wait(0, 0.01, "entries/a.html")
+    assert state.open_pages() == {"entries/a.html"}
+    monkeypatch.setattr(serve_mod, "OPEN_FOR", 0.0)
+    time.sleep(0.01)
+    assert state.open_pages() == set()

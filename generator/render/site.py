@@ -5,6 +5,7 @@ One Jinja environment serves the whole build, and each page is rendered on its o
 """
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 
 from ..objects import BodyReads
@@ -26,6 +27,10 @@ from .parallel import map_ordered
 # Pages rendered (not kept by the page cache), by site path, counted in this process whichever process
 # rendered them: tests count the work here (speed is never asserted by timing)
 RENDERED: Counter = Counter()
+
+# yielded by render_site as (FIRST_DONE, None) once the pages asked for `first` are made: `serve` publishes
+# the browser's open pages then, before the rest of the site is looked at (generator/live.py)
+FIRST_DONE = "\0first pages made"
 
 _HREF = {
     "Entry": paths.entry, "Contact": paths.contact, "Unit": paths.unit, "Criterion": paths.criterion,
@@ -66,7 +71,8 @@ def template_context(model, site, analysis, as_of) -> dict:
             "language": (model.site or {}).get("language") or "en"}
 
 
-def render_site(model, findings, analysis, as_of, redactor=None, cache=None, bodies=None, sink=None):
+def render_site(model, findings, analysis, as_of, redactor=None, cache=None, bodies=None, sink=None,
+                first=None):
     """Yield (site path, bytes) for every page, in a stable order, rendering lazily so a large site is
     never held in memory whole. With a `cache` (generator.cache.PageCache), a page whose published
     copy is still right is not rendered: its bytes are None, and write.publish keeps the published
@@ -76,7 +82,9 @@ def render_site(model, findings, analysis, as_of, redactor=None, cache=None, bod
     With a `sink` ((site path, chunks) -> record), each page is handed to it as a stream of byte chunks
     where it is rendered (in the worker), and its record is yielded instead of its bytes:
     pipeline.publish_checked writes and scans pages there as they are made, so no page is held whole
-    and none crosses to the parent process."""
+    and none crosses to the parent process.
+    With `first` (a set of site paths: the pages a browser has open in `serve`), those pages are checked and
+    made before any other page is, and then (FIRST_DONE, None) is yielded; the rest follow as usual."""
     from .data import SiteData
 
     env = environment(theme_dirs(model))
@@ -86,16 +94,6 @@ def render_site(model, findings, analysis, as_of, redactor=None, cache=None, bod
     site.prepare_bodies(store)
     common = template_context(model, site, analysis, as_of)
     frame = frame_of(env, common)
-    todo = []
-    for page in pages(model, findings, analysis):
-        if cache is not None and cache.fresh(page):
-            yield page.path, None
-        else:
-            todo.append(page)
-    # pages that read every record (indexes, print view, search index, portfolio.json) are the costly
-    # ones: start them first, one to a worker; the output does not depend on the order
-    todo.sort(key=lambda page: page.deps is not None)
-    alone = sum(1 for page in todo if page.deps is None)
     if sink is None:
         def make(page):
             return _counted(env, page, common, site, frame, cache)
@@ -104,16 +102,45 @@ def render_site(model, findings, analysis, as_of, redactor=None, cache=None, bod
             before = BodyReads.count
             placed = sink(page.path, page_chunks(env, page, common, site, frame, cache))
             return placed, BodyReads.count != before
-    results = map_ordered(make, todo, alone)
     try:
-        for page, (data, read_bodies) in zip(todo, results):
-            RENDERED[page.path] += 1
-            if cache is not None:
-                cache.rendered(page, read_bodies)
-            yield page.path, data
+        listed = pages(model, findings, analysis)
+        if first is not None:   # the list is made only as far as the last of them
+            listed, passed, left = iter(listed), [], set(first)
+            for page in listed:
+                if page.path not in left:
+                    passed.append(page)
+                    continue
+                left.discard(page.path)
+                if cache is not None and cache.fresh(page):
+                    yield page.path, None
+                else:
+                    yield from _made([page], make, cache)
+                if not left:
+                    break
+            yield FIRST_DONE, None
+            listed = itertools.chain(passed, listed)
+        todo = []
+        for page in listed:
+            if cache is not None and cache.fresh(page):
+                yield page.path, None
+            else:
+                todo.append(page)
+        # pages that read every record (indexes, print view, search index, portfolio.json) are the costly
+        # ones: start them first, one to a worker; the output does not depend on the order
+        todo.sort(key=lambda page: page.deps is not None)
+        yield from _made(todo, make, cache, sum(1 for page in todo if page.deps is None))
     finally:
         if own:
             store.close()
+
+
+def _made(todo: list, make, cache, alone: int = 0):
+    """(site path, bytes or sink record) of each page in `todo`, made in order (across workers when it pays)."""
+    for page, (data, read_bodies) in zip(todo, map_ordered(make, todo, alone)):
+        RENDERED[page.path] += 1
+        if cache is not None:
+            cache.rendered(page, read_bodies)
+        yield page.path, data
 
 
 def _counted(env, page, common, site, frame, cache) -> tuple[bytes, bool]:
