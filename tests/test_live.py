@@ -108,14 +108,23 @@ def test_served_folder_equals_a_clean_build_after_random_edits(src, tmp_path, se
     assert live.build(AS_OF).published
     plan = list(FIELD_EDITS) + LOCAL * 3
     rng.shuffle(plan)
-    done, deltas, refused = [], 0, 0
+    done, deltas, refused, early = [], 0, 0, 0
     while plan:
         before, served = snapshot(src, tmp_path / "before"), tree(live.out)
         for _ in range(min(rng.randint(1, 3), len(plan))):
             name = plan.pop()
             FIELD_EDITS[name](src, rng, len(done))
             done.append(name)
-        result = live.build(AS_OF)
+        # a browser has some pages open (serve publishes those first): what it is shown early is final
+        pages = sorted(p for p in live.served if p.endswith(".html"))
+        entries = [p for p in pages if p.startswith("entries/")]
+        opened = set(rng.sample(entries, min(3, len(entries))) + rng.sample(pages, 3))
+        shown: dict = {}
+        result = live.build(AS_OF, opened, lambda paths: shown.update({p: (live.out / p).read_bytes() for p in paths}))
+        assert set(shown) <= opened, done
+        early += bool(shown)
+        if result.published:
+            assert all((live.out / p).read_bytes() == data for p, data in shown.items()), done
         if not result.published:   # an edit made an error (a contact listed twice): the site stays, then undo
             assert result.errors and tree(live.out) == served, done
             shutil.rmtree(tmp_path / "clean", ignore_errors=True)
@@ -131,6 +140,7 @@ def test_served_folder_equals_a_clean_build_after_random_edits(src, tmp_path, se
         same(live, src, tmp_path, done)
         assert keys_agree(live, src, result) > len(live.served) / 2, done
     assert deltas >= 5, "the edits never went through the delta"
+    assert early >= 2, "no open page was ever published first"
 
 
 def test_a_save_makes_only_the_keys_of_pages_that_read_a_changed_record(src, tmp_path):
