@@ -8,7 +8,8 @@ A real `portfolio serve` process serves the portfolio; Playwright drives Debian'
 the time is from just before the write to the moment the browser has loaded the page again and it
 shows the new sentence (the page's `load` event, then its text checked). `serve`'s own "rebuilt in"
 line is read from its stderr, so the table can split the wait into the rebuild and the rest (the
-watcher's debounce, the long poll, the page load).
+watcher's debounce, the long poll, the page load); serve publishes the open page before the rest of
+the site, and the same line says when ("the open page shown after N ms").
 """
 from __future__ import annotations
 
@@ -76,7 +77,7 @@ def measure_serve_edit(portfolio: Path, edits: int = 5, startup: float = 1800) -
 
     entry = sorted((portfolio / "entries").glob("*.md"))[len(list((portfolio / "entries").glob("*.md"))) // 2]
     server = _Serve(portfolio, startup)
-    waits, rebuilds = [], []
+    waits, rebuilds, shown = [], [], []
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -95,11 +96,13 @@ def measure_serve_edit(portfolio: Path, edits: int = 5, startup: float = 1800) -
                 waits.append(time.perf_counter() - started)
                 line = server.wait_line(r"rebuilt in (\d+) ms", 60, seen)
                 rebuilds.append(int(re.search(r"(\d+) ms", line).group(1)) / 1000)
+                early = re.search(r"shown after (\d+) ms", line)
+                shown.append(int(early.group(1)) / 1000 if early else float("nan"))
             browser.close()
     finally:
         server.stop()
-    return {"waits": waits, "rebuilds": rebuilds, "median": statistics.median(waits),
-            "median_rebuild": statistics.median(rebuilds)}
+    return {"waits": waits, "rebuilds": rebuilds, "shown": shown, "median": statistics.median(waits),
+            "median_rebuild": statistics.median(rebuilds), "median_shown": statistics.median(shown)}
 
 
 def main(argv=None) -> int:
@@ -117,7 +120,9 @@ def main(argv=None) -> int:
         got = measure_serve_edit(portfolio, args.edits)
     print("save -> browser reloaded (s): " + " ".join(f"{w:.3f}" for w in got["waits"]))
     print("serve's rebuild (s):          " + " ".join(f"{w:.3f}" for w in got["rebuilds"]))
-    print(f"median: {got['median']:.3f} s (rebuild {got['median_rebuild']:.3f} s); target 0.200 s")
+    print("open page published (s):      " + " ".join(f"{w:.3f}" for w in got["shown"]))
+    print(f"median: {got['median']:.3f} s (rebuild {got['median_rebuild']:.3f} s, open page published after "
+          f"{got['median_shown']:.3f} s); target 0.200 s")
     return 0
 
 

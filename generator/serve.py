@@ -47,6 +47,11 @@ IGNORED_NAMES = ("*.swp", "*.swx", "*.swo", "*~", ".#*", "#*#", "4913", "*.tmp",
 # so a build that read a file mid-save is followed by one that reads it whole
 DEBOUNCE = 0.04
 LONG_POLL = 20.0        # seconds a /__reload request waits for a change before answering anyway
+# seconds the build thread holds the interpreter before a waiting thread may take it (Python's default 5 ms):
+# while the rest of the site is made, the open page's reload is answered by the server's threads, and at 5 ms
+# a turn every request of the reload waited several turns
+SWITCH = 0.0005
+RELOADED = 0.5          # seconds the rest of a save waits at most for the open pages published first to reload
 OPEN_FOR = 5.0          # seconds a page counts as open after its last poll ended (the next one is on its way)
 
 RELOAD_SCRIPT = """<script>/* portfolio serve: live reload (added while serving only) */
@@ -76,6 +81,7 @@ class State:
         self._every = 0                 # the last version at which every page had to reload
         self._pages: dict = {}          # site path -> the last version that changed its file
         self._open: dict = {}           # site path -> [polls waiting, when the last one ended]
+        self._polled: dict = {}         # site path -> the latest version a poll of it was shown at
 
     def update(self, errors: list[str], published: bool, pages=None) -> None:
         """A build ended (or, `pages` given, those site paths were published early). Without `pages`, or when
@@ -102,12 +108,21 @@ class State:
         with self.changed:
             if page is not None:
                 self._open.setdefault(page, [0, 0.0])[0] += 1
+                self._polled[page] = max(self._polled.get(page, -1), seen)
+                self.changed.notify_all()   # `reloaded` may wait for this poll
             try:
                 return self.changed.wait_for(lambda: self.stale(seen, page), timeout)
             finally:
                 if page is not None:
                     self._open[page][0] -= 1
                     self._open[page][1] = time.monotonic()
+
+    def reloaded(self, pages, timeout: float) -> bool:
+        """Wait until each page in `pages` polls again from the current version (its new document is loaded
+        and its script runs), or `timeout` passes."""
+        with self.changed:
+            version = self.version
+            return self.changed.wait_for(lambda: all(self._polled.get(p, -1) >= version for p in pages), timeout)
 
     def open_pages(self) -> set:
         """The site paths a browser has open: a poll waiting, or one ended in the last OPEN_FOR seconds."""
@@ -296,7 +311,7 @@ class Server:
         # the pages a browser has open are published first, unless errors are shown: then every page reloads
         first = self.state.open_pages() if not self.state.errors else ()
         try:
-            result = self.live.build(as_of, first, lambda pages: self.state.update([], True, pages))
+            result = self.live.build(as_of, first, self._shown)
         except (Failure, UnsafeOutput, OSError) as exc:   # a broken template, a full disk: one line, keep serving
             failure = exc if isinstance(exc, Failure) else os_error(exc) if isinstance(exc, OSError) else None
             text = failure.render() if failure else f"portfolio: error: {exc}\n"
@@ -323,6 +338,14 @@ class Server:
         else:
             self._say(to_text(result.errors) + "portfolio: not rebuilt: still serving the last good site")
         return result.published
+
+    def _shown(self, pages) -> None:
+        """The open pages that changed are published: tell their browsers, and let them reload before the rest
+        of the site is made (the reload's requests are answered by this process's threads: a build running
+        meanwhile would hold the interpreter most of the time). A closed tab still counts as open for a while,
+        hence the limit."""
+        self.state.update([], True, pages)
+        self.state.reloaded(pages, RELOADED)
 
     def watch_folders(self) -> None:
         """Watch each record folder (and the theme's) recursively, including one that did not exist when serve
@@ -355,15 +378,18 @@ class Server:
         while not self._stop.is_set():
             if not self._poked.wait(0.2):
                 continue
-            self._poked.clear()   # first, so a save during the rebuild triggers another
             while time.monotonic() - self._last_poke < DEBOUNCE:   # wait for the saves to settle
                 time.sleep(DEBOUNCE / 4)
+            # before the rebuild reads anything, so a save during it triggers another; after the quiet, so the
+            # events of the save this rebuild reads (an editor's write, rename, chmod) do not trigger a second
+            self._poked.clear()
             if not self._stop.is_set():
                 self.watch_folders()   # first, so a file saved into a new folder during the build is seen
                 self.rebuild()
                 self.watch_folders()   # the build may have named a theme folder
 
     def start(self) -> "Server":
+        sys.setswitchinterval(SWITCH)
         self.rebuild()
         self.observer.schedule(self._events, str(self.source), recursive=False)
         self.watch_folders()

@@ -262,3 +262,24 @@ def test_a_page_no_longer_polled_is_not_open_after_a_while(monkeypatch):
     monkeypatch.setattr(serve_mod, "OPEN_FOR", 0.0)
     time.sleep(0.01)
     assert state.open_pages() == set()
+
+
+def test_one_save_is_one_rebuild(server):
+    """The events of one save (an editor's write, rename, chmod: a few ms apart) are one rebuild: those that
+    come while the watcher waits for quiet do not trigger a second, needless one. The events are made here as
+    the watcher's handler makes them (`poke`), 10 ms apart; under a heavy load a pause longer than the quiet
+    period rightly rebuilds again, so one of three saves is enough."""
+    builds: list = []
+    build = server.live.build
+    server.live.build = lambda *args: (builds.append(1), build(*args))[1]
+    counts = []
+    for n in range(3):
+        settled(server)
+        builds.clear()
+        for _ in range(3):
+            server.poke()
+            time.sleep(0.01)
+        assert wait_for(lambda: builds), "no rebuild after a save"
+        settled(server)
+        counts.append(len(builds))
+    assert 1 in counts, counts
