@@ -46,3 +46,34 @@ def test_no_git_no_dates(built_site):
     if "First recorded" in page:
         pytest.skip("the temporary folder is inside a git repository")
     assert "Last changed" not in page
+
+
+def test_the_log_is_read_once_per_commit_checked_out_and_again_after_a_commit(tmp_path, monkeypatch):
+    """`serve` renders entry pages on every save: the two logs (entry dates, first records) are kept by the
+    commit checked out, read again when a commit moves it, and never started outside a repository."""
+    from generator.assessment.history import first_recorded
+    from generator.render.history import entry_history
+    src = tmp_path / "p"
+    shutil.copytree(FIXTURES / "site", src)
+    runs = []
+    real = subprocess.run
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: (runs.append(a[0][3]) if "log" in a[0] else None,
+                                                            real(*a, **k))[1])
+    from generator.uptodate import git_head
+    if git_head(src):
+        pytest.skip("the temporary folder is inside a git repository")
+    assert entry_history(src) == {} and first_recorded(src) == {}
+    assert runs == []
+    git(src, "init", "-q", date="2026-01-01T00:00:00+00:00")
+    git(src, "add", ".", date="2026-01-21T09:00:00+00:00")
+    git(src, "commit", "-q", "-m", "first", date="2026-01-21T09:00:00+00:00")
+    talk = "entries/2026-02-02-staff-club-talk.md"
+    runs.clear()
+    for _ in range(3):
+        assert entry_history(src)[talk] == ("2026-01-21T09:00:00+00:00",) * 2
+        assert first_recorded(src)[talk].when == "2026-01-21T09:00:00+00:00"
+    assert len(runs) == 2, runs          # one git log each
+    (src / talk).write_text((src / talk).read_text() + "\nAdded later.\n")
+    git(src, "commit", "-q", "-am", "edit", date="2026-02-03T10:30:00+00:00")
+    assert entry_history(src)[talk] == ("2026-01-21T09:00:00+00:00", "2026-02-03T10:30:00+00:00")
+    assert len(runs) == 3, runs

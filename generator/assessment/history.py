@@ -8,6 +8,7 @@ without git, or outside a repository, nothing is known (and the rules that need 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -37,11 +38,23 @@ class FirstRecord:
 
 
 def first_recorded(root: Path) -> dict[str, FirstRecord]:
-    """{path relative to root: FirstRecord} for every file git knows under root."""
-    git = shutil.which("git")
-    if not git or root is None:
+    """{path relative to root: FirstRecord} for every file git knows under root.
+
+    Kept by the commit checked out (the log reads nothing else): `serve` asks on every save, and following
+    renames through a long history is a process and many milliseconds each time."""
+    from ..uptodate import git_head
+    if root is None:
         return {}
     root = str(Path(root).resolve())
+    head = git_head(root)
+    return dict(_first_recorded(root, head)) if head else {}
+
+
+@functools.lru_cache(maxsize=4)
+def _first_recorded(root: str, head: str) -> dict[str, FirstRecord]:
+    git = shutil.which("git")
+    if not git:
+        return {}
     try:
         proc = subprocess.run(
             [git, "-C", root, "log", "--reverse", "-M", "--name-status", "--relative",

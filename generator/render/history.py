@@ -5,15 +5,27 @@ The dates are the commits' author dates, so the same history always gives the sa
 """
 from __future__ import annotations
 
+import functools
 import shutil
 import subprocess
 from pathlib import Path
 
+from ..uptodate import git_head
+
 
 def entry_history(root: Path) -> dict[str, tuple[str, str]]:
-    """{"entries/<file>.md": (first recorded, last changed)} as ISO 8601 timestamps."""
+    """{"entries/<file>.md": (first recorded, last changed)} as ISO 8601 timestamps.
+
+    The log depends on the commits alone, so it is kept by the commit checked out: `serve` renders entry
+    pages on every save, and a `git log` of a long history is a process and tens of milliseconds each time."""
+    head = git_head(root) if root is not None else ""
+    return dict(_history(str(root), head)) if head else {}
+
+
+@functools.lru_cache(maxsize=4)
+def _history(root: str, head: str) -> dict[str, tuple[str, str]]:
     git = shutil.which("git")
-    if not git or root is None:
+    if not git:
         return {}
     try:
         proc = subprocess.run(
