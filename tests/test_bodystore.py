@@ -127,3 +127,23 @@ def test_without_a_cache_the_bodies_go_to_a_temporary_store(tmp_path, monkeypatc
     _build(src, tmp_path / "site", cache=False)
     assert not (src / ".cache").exists()
     assert len(made) == len(set(made))           # each distinct body rendered once, then read from the store
+
+
+def test_a_record_read_whole_once_is_not_read_again_and_damage_after_costs_only_its_render(tmp_path, monkeypatch):
+    """`serve` asks whether every body is stored on every save: a record read whole (and found sound) once is
+    not read again to answer; one damaged after that is caught where a page reads it, and rendered there."""
+    store = BodyStore(tmp_path / BodyStore.FILE)
+    store.add("d1", "<p>one</p>")
+    store.add("d2", "<p>two</p>")
+    reads: list = []
+    real = BodyStore.get
+    monkeypatch.setattr(BodyStore, "get", lambda self, d: (reads.append(d), real(self, d))[1])
+    assert store.readable("d1") and store.readable("d2") and reads == ["d1", "d2"]
+    assert store.readable("d1") and store.readable("d2") and reads == ["d1", "d2"]
+    off, n, _ = store.where["d1"]
+    with open(tmp_path / BodyStore.FILE, "r+b") as f:   # its HTML flipped behind the store's back
+        f.seek(off + n - 1)
+        f.write(b"X")
+    assert store.readable("d1")          # not read again here ...
+    assert store.get("d1") is None       # ... but the page's read finds it damaged (SiteData.body renders it)
+    store.close()

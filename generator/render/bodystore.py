@@ -36,6 +36,7 @@ class BodyStore:
         self._fd: int | None = None
         self._end = 0            # where the next record goes
         self._dead = 0           # bytes of records no entry has any more
+        self._read: dict = {}    # digest -> where its record was when `readable` read it whole
 
     def __len__(self) -> int:
         self._open()
@@ -85,7 +86,7 @@ class BodyStore:
 
     def close(self) -> None:
         self._close()
-        self.where, self._end, self._dead = {}, 0, 0
+        self.where, self._end, self._dead, self._read = {}, 0, 0, {}
 
     def __del__(self):     # a descriptor is no file object: it is not closed when the store is dropped
         self._close()
@@ -113,12 +114,18 @@ class BodyStore:
         self._end += len(head) + len(data)
 
     def readable(self, digest: str) -> bool:
-        """Stored, and its record as its head says (read once: a damaged one is forgotten)."""
+        """Stored, and its record as its head says (read once: a damaged one is forgotten). A record read
+        whole once is not read again here (serve asks for every body on every save): `get` checks each
+        record it reads, and a page whose body it cannot read renders the Markdown itself."""
         if not self._open() or digest not in self.where:
             return False
+        where = self.where[digest]
+        if self._read.get(digest) == where:
+            return True
         if self.get(digest) is None:
             self._dead += self.where.pop(digest)[1]
             return False
+        self._read[digest] = where
         return True
 
     def keep(self, live: set) -> None:
