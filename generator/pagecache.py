@@ -29,6 +29,7 @@ clean one byte for byte: a fact a page shows that is missing here fails it.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from pathlib import Path
@@ -174,16 +175,26 @@ class PageCache:
         self.base = digest(code, tree_digest(templates), str(as_of), model.source.digest, git_head(model.root),
                            counted, [(c.key, c.display_name) for c in model.contacts],
                            index, _assessment_facts(model), redactor.fingerprint() if redactor is not None else "")
-        everything = digest(sorted((s.file, s.digest) for s in sources), attached)
-        front = digest(sorted((s.file, self._front.get(s.file, s.digest)) for s in sources), attached)
-        about = [astuple(d) for d in sorted(findings, key=lambda d: d.sort_key())]
+        self._sources, self._findings, self._attached = sources, tuple(findings), attached
+        if memo is not None:
+            memo.begin(self, sources)
+
+    # The keys of the pages that read every record: made when the first of them is asked for (serve publishes
+    # the pages a browser has open before that, and they seldom are such pages)
+    @functools.cached_property
+    def everything(self) -> str:
+        return self._whole(sorted((s.file, s.digest) for s in self._sources))
+
+    @functools.cached_property
+    def everything_front(self) -> str:
+        return self._whole(sorted((s.file, self._front.get(s.file, s.digest)) for s in self._sources))
+
+    def _whole(self, files: list) -> str:
+        about = [astuple(d) for d in sorted(self._findings, key=lambda d: d.sort_key())]
         # every unpinned entry's reference too: it is numbered from the ledger (evidence-refs.yaml), no source's
         # digest, and the finding that names it (missing-ref) may be switched off
         derived = sorted(self._derived.items())
-        self.everything = digest(self.base, everything, about, derived)
-        self.everything_front = digest(self.base, front, about, derived)
-        if memo is not None:
-            memo.begin(self, sources)
+        return digest(self.base, digest(files, self._attached), about, derived)
 
     def _file(self, source, bodies: bool) -> str:
         """One record file's part of a key: its name, digest (or front matter) and the findings about it,
