@@ -286,6 +286,7 @@ class Server:
         self.quiet = quiet
         self.extra: tuple = ()
         self._poked = threading.Event()
+        self._switch: float | None = None
         self._last_poke = 0.0
         self._stop = threading.Event()
         handler = type("BoundHandler", (Handler,), {"state": self.state})
@@ -389,6 +390,7 @@ class Server:
                 self.watch_folders()   # the build may have named a theme folder
 
     def start(self) -> "Server":
+        self._switch = sys.getswitchinterval()   # the process's own, given back at stop()
         sys.setswitchinterval(SWITCH)
         self.rebuild()
         self.observer.schedule(self._events, str(self.source), recursive=False)
@@ -418,6 +420,8 @@ class Server:
                 t.join(5)
         self.live.flush()
         self.cache.save()
+        if self._switch is not None:
+            sys.setswitchinterval(self._switch)
 
 
 def serve(source: Path, port: int, as_of: dt.date | None = None, cache_dir: Path | None = None) -> int:

@@ -283,3 +283,15 @@ def test_one_save_is_one_rebuild(server):
         settled(server)
         counts.append(len(builds))
     assert 1 in counts, counts
+
+
+def test_serve_gives_back_the_process_switch_interval_when_it_stops(tmp_path):
+    src = tmp_path / "p"
+    shutil.copytree(FIXTURE, src)
+    before = sys.getswitchinterval()
+    s = Server(src, port=0, as_of=dt.date(2026, 3, 15), quiet=True).start()
+    try:
+        assert sys.getswitchinterval() < before    # serve's threads answer a reload while a build runs
+    finally:
+        s.stop()
+    assert sys.getswitchinterval() == before
