@@ -46,6 +46,9 @@ IGNORED_NAMES = ("*.swp", "*.swx", "*.swo", "*~", ".#*", "#*#", "4913", "*.tmp",
 # file and rename it, then chmod) comes as events a few ms apart; an event during a rebuild starts another,
 # so a build that read a file mid-save is followed by one that reads it whole
 DEBOUNCE = 0.04
+# ... but only this long after an event that completes a file the build reads (closed after writing, or moved
+# into place): an editor writing in place ends with the close, one saving atomically with the rename
+COMPLETE = 0.005
 LONG_POLL = 20.0        # seconds a /__reload request waits for a change before answering anyway
 # seconds the build thread holds the interpreter before a waiting thread may take it (Python's default 5 ms):
 # while the rest of the site is made, the open page's reload is answered by the server's threads, and at 5 ms
@@ -268,7 +271,24 @@ class _Events(FileSystemEventHandler):
             return
         paths = [event.src_path, getattr(event, "dest_path", "")]
         if any(p and relevant(p, self.server.source, self.server.extra) for p in paths):
-            self.server.poke()
+            self.server.poke(completes(event, self.server.source, self.server.extra))
+
+
+def completes(event, source: Path, extra: tuple = ()) -> bool:
+    """Does this event finish a file the build reads? A write closed, or a file moved into place — named as
+    a record (`.md`, `.yaml`) or in evidence/ or a theme, so an editor's temporary file (`x.md___jb_tmp___`),
+    closed before it is renamed over the record, does not count."""
+    if event.event_type == "closed":
+        path = event.src_path
+    elif event.event_type == "moved":
+        path = getattr(event, "dest_path", "")
+    else:
+        return False
+    if getattr(event, "is_directory", False) or not path or not relevant(path, source, extra):
+        return False
+    rel = Path(path).resolve().relative_to(source)
+    return not rel.name.startswith(".") and (rel.suffix in (".md", ".yaml") or rel.parts[0] not in
+                                             ("entries", "contacts", "criteria", "assessments", "iqa"))
 
 
 class Server:
@@ -288,6 +308,7 @@ class Server:
         self._poked = threading.Event()
         self._switch: float | None = None
         self._last_poke = 0.0
+        self._quiet = DEBOUNCE    # how long to wait after the last event (COMPLETE after one that finished a file)
         self._stop = threading.Event()
         handler = type("BoundHandler", (Handler,), {"state": self.state})
         self.httpd = _HTTPServer(("127.0.0.1", port), partial(handler, directory=str(self.out)))
@@ -371,7 +392,8 @@ class Server:
             if inode is not None:
                 self._watches[name] = (self.observer.schedule(self._events, str(folder), recursive=True), inode)
 
-    def poke(self) -> None:
+    def poke(self, complete: bool = False) -> None:
+        self._quiet = COMPLETE if complete else DEBOUNCE
         self._last_poke = time.monotonic()
         self._poked.set()
 
@@ -379,8 +401,8 @@ class Server:
         while not self._stop.is_set():
             if not self._poked.wait(0.2):
                 continue
-            while time.monotonic() - self._last_poke < DEBOUNCE:   # wait for the saves to settle
-                time.sleep(DEBOUNCE / 4)
+            while time.monotonic() - self._last_poke < self._quiet:   # wait for the saves to settle
+                time.sleep(COMPLETE / 2)
             # before the rebuild reads anything, so a save during it triggers another; after the quiet, so the
             # events of the save this rebuild reads (an editor's write, rename, chmod) do not trigger a second
             self._poked.clear()

@@ -295,3 +295,36 @@ def test_serve_gives_back_the_process_switch_interval_when_it_stops(tmp_path):
     finally:
         s.stop()
     assert sys.getswitchinterval() == before
+
+
+def test_the_events_that_finish_a_file_the_build_reads(tmp_path):
+    """After such an event serve waits 5 ms of quiet, not 40: an editor writing in place ends with the close,
+    one saving atomically with the rename over the record. Its temporary file's close does not count."""
+    from watchdog.events import DirMovedEvent, FileClosedEvent, FileCreatedEvent, FileModifiedEvent, FileMovedEvent
+    from generator.serve import completes
+    src = tmp_path.resolve()
+    entry, tmp = str(src / "entries" / "a.md"), str(src / "entries" / "a.md___jb_tmp___")
+    assert completes(FileClosedEvent(entry), src)
+    assert completes(FileMovedEvent(tmp, entry), src)
+    assert completes(FileClosedEvent(str(src / "portfolio.yaml")), src)
+    assert completes(FileClosedEvent(str(src / "evidence" / "minutes.pdf")), src)
+    assert not completes(FileModifiedEvent(entry), src)          # more may follow
+    assert not completes(FileCreatedEvent(entry), src)
+    assert not completes(FileClosedEvent(tmp), src)               # renamed over the record next
+    assert not completes(FileMovedEvent(entry, tmp), src)         # the record moved away (a backup, say)
+    assert not completes(FileClosedEvent(str(src / "entries" / ".a.md.swp")), src)
+    assert not completes(DirMovedEvent(str(src / "x"), str(src / "entries")), src)
+    assert not completes(FileClosedEvent(str(src / "site" / "index.html")), src)
+
+
+def test_a_save_closed_is_rebuilt_and_the_quiet_follows_the_last_event(server):
+    v = settled(server)
+    server.poke(complete=False)
+    assert server._quiet == 0.04
+    server.poke(complete=True)
+    assert server._quiet == 0.005
+    assert wait_for(lambda: version(server) > v)
+    entry = server.source / ENTRY
+    v = settled(server)
+    entry.write_text(entry.read_text().replace("Bea explained", "Bea briefly explained"))
+    assert wait_for(lambda: "Bea briefly explained" in get(find_page(server))[1])

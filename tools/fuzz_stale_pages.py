@@ -651,7 +651,7 @@ def run(seed: int, steps: int, live_mode: bool, only=None, unpin=True) -> int:
     else:
         first = pipeline.build(src, inc, as_of, cache=cache)
     assert first.published
-    compared = refused = broken = 0
+    compared = refused = broken = early = 0
     history = []
     snapshot(src, tmp / "good")
     good_as_of = as_of
@@ -669,9 +669,19 @@ def run(seed: int, steps: int, live_mode: bool, only=None, unpin=True) -> int:
             as_of = rng.choice(AS_OFS)
             done.append(f"as_of {as_of}")
         history.append(done)
+        shown: dict = {}
         if live_mode:
-            result = live.build(as_of)
+            # a browser has a few pages open (serve publishes those first, generator/live.py): the bytes it is
+            # shown early must be the final ones, and a refused save must leave the served folder as it was
+            # (its own generator, so the edits each seed makes stay as they were)
+            pick = random.Random(seed * 100_003 + step)
+            pages = sorted(p for p in (live.served or {}) if p.endswith(".html"))
+            opened = set(pick.sample(pages, min(4, len(pages)))) | {p for p in pages if p.startswith("entries/")}
+            served = tree(live.out)
+            result = live.build(as_of, opened, lambda paths: shown.update(
+                {p: (live.out / p).read_bytes() for p in paths}))
             got_dir = live.out
+            early += bool(shown)
         else:
             if rng.random() < 0.5:
                 cache = Cache(cache_folder)
@@ -686,12 +696,14 @@ def run(seed: int, steps: int, live_mode: bool, only=None, unpin=True) -> int:
         elif not result.published:
             if [str(d) for d in result.errors] != [str(d) for d in fresh.errors]:
                 bad = "refusals differ"
+            elif live_mode and tree(live.out) != served:
+                bad = "a refused save changed the served folder"
             refused += 1
         else:
             got, want = tree(got_dir), tree(out)
             differ = sorted(p for p in set(got) | set(want) if got.get(p) != want.get(p))
             if live_mode:
-                differ = [p for p in differ]
+                differ += sorted(f"{p} (shown early, then changed)" for p, data in shown.items() if got.get(p) != data)
             compared += 1
             if differ:
                 bad = f"differ: {differ}"
@@ -717,7 +729,8 @@ def run(seed: int, steps: int, live_mode: bool, only=None, unpin=True) -> int:
                 restore(tmp / "good", src)   # back to the last state that built, so it does not stay broken
                 as_of = good_as_of
         print(f"seed {seed} step {step} ok {'refused ' + str([str(d)[:150] for d in result.errors][:2]) if not result.published else ''} {done}", flush=True)
-    print(f"SEED {seed} DONE compared={compared} refused={refused}", flush=True)
+    print(f"SEED {seed} DONE compared={compared} refused={refused}"
+          + (f" published-early={early}" if live_mode else ""), flush=True)
     shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
