@@ -82,6 +82,17 @@ def matrix_rows(model) -> dict:
 
 def pages(model, findings=None, analysis=None):
     yield Page("index.html", "index.html", "Dashboard")
+    # the pages of one record first: the page a learner has open while editing is most often one of them, and
+    # `serve` makes the list only as far as the open pages before it publishes them (render/site.py `first`)
+    for e in model.entries:
+        yield Page(paths.entry(e), "entry.html", f"{e.ref} {e.title}", entry_deps(e), [HOME, DIARY], entry=e)
+
+    yield Page("contacts.html", "contacts.html", "Contacts", crumbs=[HOME])
+    for c in model.contacts:
+        deps = contact_deps(c)
+        yield Page(paths.contact(c), "contact.html", c.display_name, deps, [HOME, ("Contacts", "contacts.html")],
+                   contact=c)
+
     yield Page("qualification.html", "qualification.html", "Qualification", crumbs=[HOME])
 
     for u in model.units.values():
@@ -114,15 +125,6 @@ def pages(model, findings=None, analysis=None):
         for value, label, path, entries, deps in values:   # "3 of 40 entries, where ..."
             yield Page(path, "diary.html", f"Diary: {label}", deps, [HOME, DIARY], facts=[len(model.entries)],
                        entries=entries, filter=(dim, value, label))
-
-    for e in model.entries:
-        yield Page(paths.entry(e), "entry.html", f"{e.ref} {e.title}", entry_deps(e), [HOME, DIARY], entry=e)
-
-    yield Page("contacts.html", "contacts.html", "Contacts", crumbs=[HOME])
-    for c in model.contacts:
-        deps = contact_deps(c)
-        yield Page(paths.contact(c), "contact.html", c.display_name, deps, [HOME, ("Contacts", "contacts.html")],
-                   contact=c)
 
     yield Page("networks.html", "networks.html", "Networks", crumbs=[HOME])
     yield Page("plan.html", "plan.html", "Development plan", crumbs=[HOME])
