@@ -289,11 +289,15 @@ def record_files(root: Path, diagnostics: list | None = None) -> list[tuple[str,
             out += _shipped_frameworks(root)
         if not base.is_dir():
             continue
-        # by name: the order of sorting the paths (one folder's), without a pathlib comparison per pair
-        for p in sorted(base.iterdir(), key=lambda p: p.name):
-            if p.name.startswith(".") or p.name.endswith("~"):
+        # by name: the order of sorting the paths (one folder's), without a pathlib comparison per pair; a
+        # folder's listing says which names are plain files without a stat of each (12,000 at 10,000 entries)
+        with os.scandir(base) as listing:
+            found = sorted(listing, key=lambda d: d.name)
+        for d in found:
+            if d.name.startswith(".") or d.name.endswith("~"):
                 continue   # editor swap and backup files
-            if not p.is_file():
+            p = base / d.name
+            if not d.is_file():   # as Path.is_file: a link is followed, anything unreadable is no file
                 if diagnostics is not None:
                     _report_not_read(p, root, folder, suffix, diagnostics)
                 continue
@@ -392,8 +396,9 @@ def load(root: Path, diagnostics: list, memo=None, at_load=None) -> Sources:
     jobs = record_files(root, diagnostics)
     loaded: dict = {}
     misses = []
+    names = {path: record_name(path, root) for _, path in jobs}
     for kind, path in jobs:
-        hit = memo.recall(kind, path, record_name(path, root)) if memo is not None else None
+        hit = memo.recall(kind, path, names[path]) if memo is not None else None
         if hit is None:
             misses.append((kind, path))
         else:
@@ -416,7 +421,7 @@ def load(root: Path, diagnostics: list, memo=None, at_load=None) -> Sources:
     else:
         parse(misses)
     if memo is not None:
-        memo.keep_only({record_name(path, root) for _, path in jobs})
+        memo.keep_only(set(names.values()))
     for kind, path in jobs:
         diagnostics.extend(loaded[path][1])
     sources = _grouped(root, jobs, loaded)
