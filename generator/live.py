@@ -7,7 +7,8 @@ build cache's Sources and validated state (generator/cache.py), the published ma
 page's key (generator/pagecache.py: a digest of everything the page may show) — and on a save:
 
 1. runs the check (load and validate only the files whose bytes changed; the model, the personal-data
-   check and the analysis are recomputed in memory);
+   check and the analysis are recomputed in memory, or, when only entries' bodies changed, the last
+   model is patched and its analysis kept: generator/delta_check.py);
 2. renders only the pages whose key changed, and compares each one's bytes with what is served;
 3. scans only the changed files with the output guard — or every file, when what the guard looks for
    (the contacts' channels, the names without consent, `checks.allow_personal_data`) changed; a large
@@ -29,7 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import pipeline
+from . import delta_check, pipeline
 from .diagnostics import Diagnostic
 from .failures import writing
 from .outdir import MARKER, check_output, marker_text
@@ -61,7 +62,8 @@ class Live:
         self.keys = KeyMemo()             # what each page's key was made of: a save makes only the changed ones
         self.public = PublicFindings()    # each finding's public form: a save redacts only new findings
         self._sums: dict = {}             # this delta's changed pages: sha256 of their bytes
-        self.stats = {"rendered": 0, "written": 0, "removed": 0, "scanned": 0, "full": 0, "first": 0}
+        self.kept = delta_check.Kept()    # the last check's model: a body-only save patches it (delta_check.py)
+        self.stats = {"rendered": 0, "written": 0, "removed": 0, "scanned": 0, "full": 0, "first": 0, "kept_model": 0}
         self.timings: dict = {}
         self.changed: set | None = None   # the site paths the last build wrote or removed after `early`; None: all
 
@@ -74,7 +76,8 @@ class Live:
         t0 = time.perf_counter()
         self._t0 = t0
         check_output(self.out, self.source)
-        result = pipeline.check(self.source, as_of, self.cache)   # its personal-data memo: cache.privacy
+        result = self.kept.check(self.source, as_of, self.cache)   # its personal-data memo: cache.privacy
+        self.stats["kept_model"] = int(self.kept.taken)
         t1 = time.perf_counter()
         self.timings = {"check": t1 - t0}
         if result.model is None or result.failed():

@@ -109,8 +109,11 @@ class _AtLoad:
         return self._clean if done == self._clean else done
 
 
-def check(source: Path, as_of: dt.date, cache=None, clock: Clock | None = None) -> Result:
-    """With a `generator.cache.Cache`, files whose bytes are unchanged are not parsed or validated again."""
+def check(source: Path, as_of: dt.date, cache=None, clock: Clock | None = None, keep=None) -> Result:
+    """With a `generator.cache.Cache`, files whose bytes are unchanged are not parsed or validated again.
+    `keep` (serve's session, generator/delta_check.py `Kept`) is offered the loaded and validated records and
+    may give the result from the last check's model (a save that changed only entries' bodies); it is told
+    every result built in full."""
     clock = clock or Clock()
     diagnostics: list[Diagnostic] = []
     # The garbage collector's full passes walk every object there is, and load, validate and model make
@@ -125,12 +128,17 @@ def check(source: Path, as_of: dt.date, cache=None, clock: Clock | None = None) 
             sources = load(Path(source), diagnostics, memo=cache, at_load=_AtLoad.of)
         with clock.stage("validate"):
             valid = validate(sources, diagnostics, memo=cache)
-        with clock.stage("model"):
-            model, redactor = model_stage.build(sources, valid, cache.redactions if cache is not None else None)
-        gc.freeze()
+        kept = keep.reuse(sources, valid, diagnostics, as_of, cache, clock) if keep is not None else None
+        if kept is None:
+            with clock.stage("model"):
+                model, redactor = model_stage.build(sources, valid, cache.redactions if cache is not None else None)
+            gc.freeze()
     finally:
         if collecting:
             gc.enable()
+    if kept is not None:
+        return kept
+    read = list(diagnostics)   # what load and validate found (for `keep`)
     try:
         if model is not None:   # privacy fails closed: personal data in anything published is an error
             with clock.stage("scan"):
@@ -143,7 +151,10 @@ def check(source: Path, as_of: dt.date, cache=None, clock: Clock | None = None) 
     finally:
         gc.unfreeze()
     diagnostics.sort(key=Diagnostic.sort_key)
-    return Result(sources, model, diagnostics, analysis, redactor, stages=clock.stages)
+    result = Result(sources, model, diagnostics, analysis, redactor, stages=clock.stages)
+    if keep is not None:
+        keep.remember(result, read, valid, as_of)
+    return result
 
 
 def build(source: Path, out: Path, as_of: dt.date, strict: bool = False, cache=None, inspect=None) -> Result:

@@ -13,7 +13,7 @@ import pytest
 from generator import pipeline
 from generator.cache import Cache
 from generator.live import Live
-from test_incremental import FIELD_EDITS, FIXTURE, MENTION, tree
+from test_incremental import FIELD_EDITS, FIXTURE, MENTION, _front, tree
 
 AS_OF = dt.date(2026, 3, 15)
 
@@ -100,20 +100,70 @@ LOCAL = ["entry-body", "entry-attachment", "entry-mentions", "entry-discussion",
          "attachment-bytes", "contact-role", "contact-notes", "contact-why", "contact-organisation"]
 
 
+def _append(src: Path, rng, text: str) -> None:
+    """`text` added to the end of an entry's body as an editor saves it: the front matter's bytes as they were."""
+    entry = rng.choice(sorted((src / "entries").glob("*.md")))
+    entry.write_text(entry.read_text() + text)
+
+
+GIBBS = "".join(f"\n## {stage}\n\nAbout the {stage.lower()}.\n"
+                for stage in ("Description", "Feelings", "Evaluation", "Analysis", "Conclusion", "Action plan"))
+
+# Edits of bodies alone (the session keeps the model: generator/delta_check.py), of every kind a body holds:
+# headings (which the no-reflection rule reads of a reflective account: `entry-reflection` makes one),
+# mentions of a contact who consented and one who did not, links (to an attachment, out), personal data (an
+# error: the save is refused, then undone), and the loss of a heading.
+BODY_EDITS = {
+    "body-sentence": lambda src, rng, n: _append(src, rng, f"\nSentence {n}, *emphasised*.\n"),
+    "body-stages": lambda src, rng, n: _append(src, rng, GIBBS),
+    "body-heading": lambda src, rng, n: _append(src, rng, f"\n## Feelings {n}\n\nUneasy.\n"),
+    "body-mention": lambda src, rng, n: _append(src, rng, MENTION.format(n=n)),
+    "body-links": lambda src, rng, n: _append(src, rng, f"\nSee [the agenda](../evidence/forum-agenda.txt), "
+                                                        f"![it](../evidence/forum-agenda.txt), <https://example.org/{n}>.\n"),
+    "body-personal-data": lambda src, rng, n: _append(src, rng, f"\nCall Alex Morgan on 07700 900{n:03d}.\n"),
+    "body-unheading": lambda src, rng, n: [p.write_text(p.read_text().replace("\n## ", "\n", 1))
+                                           for p in sorted((src / "entries").glob("*.md"))[:1]],
+    "entry-reflection": lambda src, rng, n: _front(rng.choice(sorted((src / "entries").glob("*.md"))), lambda d, b: (
+        d.pop("reflection") if d.get("reflection") else d.update(reflection=rng.choice(["gibbs", "kolb"])))),
+}
+EDITS = {**FIELD_EDITS, **BODY_EDITS}
+
+
+def _records(src: Path) -> dict:
+    """Each record file's bytes, an entry's as (front matter, body)."""
+    out = {}
+    for p in sorted(src.rglob("*")):
+        rel = p.relative_to(src).as_posix()
+        if p.is_file() and not rel.startswith((".cache", "evidence/")):
+            text = p.read_text()
+            out[rel] = tuple(text.split("\n---\n", 1)) if rel.startswith("entries/") else text
+    return out
+
+
+def _bodies_only(before: dict, after: dict) -> bool | None:
+    """True: only entries' bodies changed; False: another record or an entry's front matter changed (or a
+    record came or went); None: nothing but attachments' bytes (the kept model may take them or not)."""
+    if set(before) != set(after) or any(before[k] != after[k] and (not k.startswith("entries/") or
+                                                                  before[k][0] != after[k][0]) for k in before):
+        return False
+    return True if before != after else None
+
+
 @pytest.mark.parametrize("seed", [1, 2])
 def test_served_folder_equals_a_clean_build_after_random_edits(src, tmp_path, seed):
-    """Every field kind, in a random order, one to three per save, local edits far more often."""
+    """Every field kind and every kind of body edit, in a random order, one to three per save, local edits far
+    more often. A save that changed only entries' bodies keeps the model (delta_check.py); no other does."""
     rng = random.Random(seed)
     live = session(src)
     assert live.build(AS_OF).published
-    plan = list(FIELD_EDITS) + LOCAL * 3
+    plan = list(EDITS) + LOCAL * 3 + list(BODY_EDITS) * 3
     rng.shuffle(plan)
-    done, deltas, refused, early = [], 0, 0, 0
+    done, deltas, refused, early, kept = [], 0, 0, 0, 0
     while plan:
-        before, served = snapshot(src, tmp_path / "before"), tree(live.out)
+        before, served, records = snapshot(src, tmp_path / "before"), tree(live.out), _records(src)
         for _ in range(min(rng.randint(1, 3), len(plan))):
             name = plan.pop()
-            FIELD_EDITS[name](src, rng, len(done))
+            EDITS[name](src, rng, len(done))
             done.append(name)
         # a browser has some pages open (serve publishes those first): what it is shown early is final
         pages = sorted(p for p in live.served if p.endswith(".html"))
@@ -125,6 +175,10 @@ def test_served_folder_equals_a_clean_build_after_random_edits(src, tmp_path, se
         early += bool(shown)
         if result.published:
             assert all((live.out / p).read_bytes() == data for p, data in shown.items()), done
+        bodies = _bodies_only(records, _records(src))
+        if bodies is not None:
+            assert live.stats["kept_model"] == bodies, done
+        kept += live.stats["kept_model"]
         if not result.published:   # an edit made an error (a contact listed twice): the site stays, then undo
             assert result.errors and tree(live.out) == served, done
             shutil.rmtree(tmp_path / "clean", ignore_errors=True)
@@ -141,6 +195,7 @@ def test_served_folder_equals_a_clean_build_after_random_edits(src, tmp_path, se
         assert keys_agree(live, src, result) > len(live.served) / 2, done
     assert deltas >= 5, "the edits never went through the delta"
     assert early >= 2, "no open page was ever published first"
+    assert kept >= 5, "no save kept the model"
 
 
 def test_a_save_makes_only_the_keys_of_pages_that_read_a_changed_record(src, tmp_path):

@@ -652,6 +652,7 @@ def run(seed: int, steps: int, live_mode: bool, only=None, unpin=True) -> int:
         first = pipeline.build(src, inc, as_of, cache=cache)
     assert first.published
     compared = refused = broken = early = 0
+    kept = 0   # saves whose check kept the last model (delta_check.py)
     history = []
     snapshot(src, tmp / "good")
     good_as_of = as_of
@@ -682,6 +683,7 @@ def run(seed: int, steps: int, live_mode: bool, only=None, unpin=True) -> int:
                 {p: (live.out / p).read_bytes() for p in paths}))
             got_dir = live.out
             early += bool(shown)
+            kept += live.stats["kept_model"]
         else:
             if rng.random() < 0.5:
                 cache = Cache(cache_folder)
@@ -730,7 +732,7 @@ def run(seed: int, steps: int, live_mode: bool, only=None, unpin=True) -> int:
                 as_of = good_as_of
         print(f"seed {seed} step {step} ok {'refused ' + str([str(d)[:150] for d in result.errors][:2]) if not result.published else ''} {done}", flush=True)
     print(f"SEED {seed} DONE compared={compared} refused={refused}"
-          + (f" published-early={early}" if live_mode else ""), flush=True)
+          + (f" published-early={early} kept={kept}" if live_mode else ""), flush=True)
     shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
