@@ -167,6 +167,7 @@ def _patch(model, edited: list, redactor, memo: dict) -> None:
         old = e.source.digest
         # the Origin is shared by the entry, its actions and attachments (model._entries): changed in place,
         # every holder sees the new digest (its positions are the same: the front matter is unchanged)
+        object.__setattr__(e.source, "digest", s.digest)
         object.__setattr__(e.source, "index", s.index)
         e.body_line = s.body_line
         held = done.get(s.digest)
