@@ -133,6 +133,7 @@ class State:
             now = time.monotonic()
             for page in [p for p, (n, ended) in self._open.items() if not n and now - ended > OPEN_FOR]:
                 del self._open[page]
+                self._polled.pop(page, None)   # what any client names in a poll is not kept for ever
             return set(self._open)
 
 

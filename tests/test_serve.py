@@ -261,7 +261,7 @@ def test_a_page_no_longer_polled_is_not_open_after_a_while(monkeypatch):
     assert state.open_pages() == {"entries/a.html"}
     monkeypatch.setattr(serve_mod, "OPEN_FOR", 0.0)
     time.sleep(0.01)
-    assert state.open_pages() == set()
+    assert state.open_pages() == set() and state._polled == {}   # nothing a poll named is kept after
 
 
 def test_one_save_is_one_rebuild(server):
