@@ -272,7 +272,10 @@ class _Events(FileSystemEventHandler):
             return
         paths = [event.src_path, getattr(event, "dest_path", "")]
         if any(p and relevant(p, self.server.source, self.server.extra) for p in paths):
-            self.server.poke(completes(event, self.server.source, self.server.extra))
+            # a folder "modified" comes with every change of a name in it, after that change's own event: it
+            # says nothing about whether the save is done, so it leaves the quiet as that event set it
+            folder = event.is_directory and event.event_type == "modified"
+            self.server.poke(None if folder else completes(event, self.server.source, self.server.extra))
 
 
 def completes(event, source: Path, extra: tuple = ()) -> bool:
@@ -393,8 +396,11 @@ class Server:
             if inode is not None:
                 self._watches[name] = (self.observer.schedule(self._events, str(folder), recursive=True), inode)
 
-    def poke(self, complete: bool = False) -> None:
-        self._quiet = COMPLETE if complete else DEBOUNCE
+    def poke(self, complete: bool | None = False) -> None:
+        """A relevant event: rebuild after the quiet (COMPLETE after one that finished a file, DEBOUNCE after
+        any other; `None`: as the last event set it)."""
+        if complete is not None:
+            self._quiet = COMPLETE if complete else DEBOUNCE
         self._last_poke = time.monotonic()
         self._poked.set()
 
