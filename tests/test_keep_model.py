@@ -5,6 +5,9 @@ compares the session's result with a fresh `pipeline.check` (findings, the analy
 body-derived state) and the served folder with a clean `portfolio build`. `live.stats["kept_model"]` says
 which path the save took: each condition the kept model rests on has a case where it is broken and the full
 path must be taken; each fact a body decides has a case where the kept path must follow it.
+
+PYTEST_DONT_REWRITE: pytest's rewritten assertions print every value of a failing expression, and a
+pipeline.Result holds the whole model (minutes and gigabytes to print); failures here say what differs.
 """
 from __future__ import annotations
 
