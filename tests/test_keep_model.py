@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 from generator import pipeline, shipped
-from generator.cache import Cache
 from generator.live import Live
 from test_incremental import tree
+from test_live import session   # serve's session, as test_live makes it
 
 EXAMPLE = Path(__file__).parent / "fixtures" / "example"
 AS_OF = dt.date(2026, 4, 30)
@@ -36,11 +36,6 @@ def src(tmp_path):
     root = tmp_path / "p"
     shutil.copytree(EXAMPLE, root)
     return root
-
-
-def session(src: Path) -> Live:
-    folder = src / ".cache" / "portfolio"
-    return Live(src, folder / "serve", Cache(folder))
 
 
 def append(src: Path, name: str, text: str) -> Path:
