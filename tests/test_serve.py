@@ -336,3 +336,78 @@ def test_a_save_closed_is_rebuilt_and_the_quiet_follows_the_last_event(server):
     v = settled(server)
     entry.write_text(entry.read_text().replace("Bea explained", "Bea briefly explained"))
     assert wait_for(lambda: "Bea briefly explained" in get(find_page(server))[1])
+
+
+def _headers(url: str) -> tuple[str, bytes]:
+    with urllib.request.urlopen(url, timeout=PATIENCE) as r:
+        return r.headers.get("Cache-Control"), r.read()
+
+
+def _theme(src: Path, css: str) -> None:
+    (src / "themes" / "mine" / "static").mkdir(parents=True, exist_ok=True)
+    (src / "themes" / "mine" / "static" / "style.css").write_text(css)
+
+
+def test_a_served_page_names_each_theme_file_by_its_content_and_only_that_url_is_kept(tmp_path):
+    import hashlib
+    import re
+    src = tmp_path / "p"
+    shutil.copytree(FIXTURE, src)
+    _theme(src, "body { color: rgb(1, 2, 3) }\n")
+    text = (src / "portfolio.yaml").read_text()
+    (src / "portfolio.yaml").write_text(text.replace("\nsite:\n", "\nsite:\n  theme: themes/mine\n", 1)
+                                        if "\nsite:\n" in text else text + "\nsite:\n  theme: themes/mine\n")
+    server = Server(src, port=0, as_of=dt.date(2026, 3, 15), quiet=True).start()
+    try:
+        def token() -> str:
+            return hashlib.sha256((server.out / "assets" / "style.css").read_bytes()).hexdigest()[:16]
+        page = get(server.url + PAGE)[1]
+        first = token()
+        assert f'href="../assets/style.css?v={first}"' in page                 # the content's hash, while served
+        assert 'href="../portfolio.json"' in page                              # not a theme file: as built
+        assert "?v=" not in (server.out / PAGE).read_text()                    # the built page has none
+        assert re.search(r'href="assets/style\.css\?v=' + first + '"', get(server.url + "index.html")[1])
+        kept, body = _headers(server.url + f"assets/style.css?v={first}")
+        assert kept == "max-age=31536000, immutable" and b"rgb(1, 2, 3)" in body
+        assert _headers(server.url + "assets/style.css")[0] == "no-store"       # no hash: asked every time
+        assert _headers(server.url + "assets/style.css?v=0123456789abcdef")[0] == "no-store"
+        assert _headers(server.url + PAGE)[0] == "no-store"                     # pages are never kept
+        # the theme's stylesheet changes: pages name the new bytes, and the old name is no longer kept
+        v = settled(server)
+        _theme(src, "body { color: rgb(4, 5, 6) }\n")
+        assert wait_for(lambda: token() != first and version(server) > v)
+        settled(server)
+        assert f"style.css?v={token()}" in get(server.url + PAGE)[1]
+        assert _headers(server.url + f"assets/style.css?v={first}")[0] == "no-store"
+        assert b"rgb(4, 5, 6)" in _headers(server.url + f"assets/style.css?v={token()}")[1]
+    finally:
+        server.stop()
+
+
+def test_a_link_that_names_no_theme_file_is_left_as_it_is(tmp_path):
+    from generator.serve import Assets
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "a.css").write_text("x")
+    page = (b'<link href="../assets/a.css"><img src="../assets/gone.png"><a href="../files/a.css">'
+            b'<a href="../../assets/a.css"><link href="../assets/a.css?x=1">')
+    out = Assets(tmp_path).link(page, "entries/p.html")
+    assert out.startswith(b'<link href="../assets/a.css?v=')
+    assert out.count(b"?v=") == 1                     # gone, outside assets/, above the site, a query of its own
+
+
+def test_only_a_file_in_the_sites_assets_has_a_version(tmp_path):
+    from urllib.parse import urlsplit
+
+    from generator.serve import Assets
+    site = tmp_path / "site"
+    (site / "assets" / "sub").mkdir(parents=True)
+    (site / "assets" / "a.css").write_text("x")
+    (tmp_path / "secret.txt").write_text("y")
+    assets = Assets(site)
+    assert assets.version("assets/a.css") and assets.version("assets/sub") is None
+    assert assets.version("index.html") is None and assets.version("../secret.txt") is None
+    token = assets.version("assets/a.css")
+    assert assets.current(urlsplit(f"/assets/a.css?v={token}"))
+    for url in (f"/assets/../../secret.txt?v={token}", f"/assets/%2e%2e/%2e%2e/secret.txt?v={token}",
+                "/assets/../../secret.txt?v=" + __import__("hashlib").sha256(b"y").hexdigest()[:16]):
+        assert not assets.current(urlsplit(url))

@@ -50,3 +50,42 @@ def test_a_save_reloads_the_changed_open_page_and_not_the_others(browser, tmp_pa
     finally:
         ctx.close()
         server.stop()
+
+
+def test_a_changed_stylesheet_shows_though_the_browser_keeps_stylesheets(browser, tmp_path):  # noqa: F811
+    """The theme's files are kept by the browser while their content is the same (serve.Assets): a reload
+    after a save takes the stylesheet from the browser's cache, and a changed stylesheet is fetched anew."""
+    from test_serve import _theme
+    src = tmp_path / "p"
+    shutil.copytree(FIXTURE, src)
+    _theme(src, "body { color: rgb(1, 2, 3) }\n")
+    text = (src / "portfolio.yaml").read_text()
+    (src / "portfolio.yaml").write_text(text + "\nsite:\n  theme: themes/mine\n" if "\nsite:\n" not in text
+                                        else text.replace("\nsite:\n", "\nsite:\n  theme: themes/mine\n", 1))
+    server = Server(src, port=0, as_of=dt.date(2026, 3, 15), quiet=True).start()
+    ctx = browser.new_context()
+    try:
+        page = ctx.new_page()
+        # bytes the stylesheet took over the network in the page shown now (0: from the browser's cache)
+        sent = "performance.getEntriesByType('resource').filter(r => r.name.includes('style.css'))" \
+               ".map(r => [r.name, r.transferSize])"
+        page.goto(server.url + PAGE)
+        color = "getComputedStyle(document.body).color"
+        assert page.evaluate(color) == "rgb(1, 2, 3)"
+        (first, size), = page.evaluate(sent)
+        assert size > 0
+        settled(server)
+        entry = src / ENTRY
+        with page.expect_event("load", timeout=PATIENCE * 1000):      # a save: the page reloads ...
+            entry.write_text(entry.read_text().replace("Bea explained", "Bea kindly explained"))
+        assert "Bea kindly explained" in page.inner_text("body")
+        assert page.evaluate(sent) == [[first, 0]]                     # ... its stylesheet from the cache
+        settled(server)
+        with page.expect_event("load", timeout=PATIENCE * 1000):      # the theme's stylesheet changes
+            _theme(src, "body { color: rgb(4, 5, 6) }\n")
+        page.wait_for_function(f"{color} === 'rgb(4, 5, 6)'", timeout=PATIENCE * 1000)
+        (now, size), = page.evaluate(sent)
+        assert now != first and size > 0
+    finally:
+        ctx.close()
+        server.stop()
