@@ -231,7 +231,7 @@ class Cache:
                     os.unlink(tmp)
 
     # -- stage 1: load (asked by load.load) ---------------------------------------------------
-    def recall(self, kind: str, path: Path, rel: str):
+    def recall(self, kind: str, path: str, rel: str):
         """The (Source, load diagnostics) of a file whose bytes are as recorded, or None."""
         rec = self.files.get(rel)
         try:

@@ -75,7 +75,10 @@ class Live:
         self.changed = None
         t0 = time.perf_counter()
         self._t0 = t0
-        check_output(self.out, self.source)
+        # a delta writes and removes only files the manifest says it wrote, so only a whole rebuild, which
+        # replaces the folder, looks for files it did not write (a walk of the whole site, 3-5 ms a save;
+        # write.publish looks too, before it renders anything)
+        check_output(self.out, self.source, replace=self.served is None)
         result = self.kept.check(self.source, as_of, self.cache)   # its personal-data memo: cache.privacy
         self.stats["kept_model"] = int(self.kept.taken)
         t1 = time.perf_counter()

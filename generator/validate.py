@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import json
 import re
 from functools import lru_cache
@@ -232,10 +233,18 @@ class References:
                     {c["id"]: c for o in _outcomes(unit) for c in _criteria(o)})
 
     def erased(self, contact_id) -> bool:
-        source = self.contacts.get(contact_id)
-        data = source.data if source and isinstance(source.data, dict) else {}
-        consent = data.get("consent") if isinstance(data.get("consent"), dict) else {}
-        return bool(consent.get("erasure_requested"))
+        return contact_id in self._erased
+
+    @functools.cached_property
+    def _erased(self) -> set:
+        """The contacts who asked to be forgotten: asked of every reference to a contact (39,000 at 1,000 entries)."""
+        out = set()
+        for cid, source in self.contacts.items():
+            data = source.data if isinstance(source.data, dict) else {}
+            consent = data.get("consent") if isinstance(data.get("consent"), dict) else {}
+            if consent.get("erasure_requested"):
+                out.add(cid)
+        return out
 
 
 def _units(data):

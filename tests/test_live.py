@@ -233,6 +233,23 @@ def test_a_body_edit_is_a_delta_that_writes_only_what_changed(src, tmp_path):
     same(live, src, tmp_path, ["body"])
 
 
+def test_a_file_the_session_did_not_write_is_kept_by_a_delta_and_stops_a_whole_rebuild(src, tmp_path):
+    from generator.outdir import UnsafeOutput
+    live = session(src)
+    live.build(AS_OF)
+    stray = live.out / "CNAME"
+    stray.write_text("mine")
+    entry = sorted((src / "entries").glob("*.md"))[0]
+    entry.write_text(entry.read_text() + "\nA sentence added in the editor.\n")
+    assert live.build(AS_OF).published and live.stats["full"] == 0   # a delta touches only what it wrote ...
+    assert stray.read_text() == "mine"
+    settings = src / "portfolio.yaml"   # ... a change every page shows replaces the folder: refused
+    settings.write_text(settings.read_text().replace("title: ", "title: Renamed ", 1))
+    with pytest.raises(UnsafeOutput, match="CNAME"):
+        live.build(AS_OF)
+    assert stray.read_text() == "mine"
+
+
 def test_a_deleted_entry_leaves_the_served_folder(src, tmp_path):
     live = session(src)
     live.build(AS_OF)
