@@ -422,6 +422,27 @@ def test_a_body_edit_scans_only_the_edited_record_for_personal_data(src):
     assert not scan.SCANNED
 
 
+def test_a_body_save_makes_no_name_matcher_and_a_consent_change_makes_new_ones(src, monkeypatch):
+    """The scan's and the output guard's name matchers are made once for the same contacts (detect.names):
+    a body save makes none; a contact who withdraws consent is sought from the next save on."""
+    from generator.privacy import detect
+    monkeypatch.setattr(detect, "_MADE", {})   # none kept from an earlier test
+    made: list = []
+    real = detect.Names.__init__
+    monkeypatch.setattr(detect.Names, "__init__", lambda self, *a, **k: (made.append(a), real(self, *a, **k))[1])
+    live = session(src)
+    assert live.build(AS_OF).published and made
+    save_first_body(live, src, "\nAnother sentence.\n", made)
+    assert made == []
+    bea = src / "contacts" / "bea-khan.yaml"
+    bea.write_text(bea.read_text().replace("publish: true", "publish: false"))
+    result = live.build(AS_OF)
+    assert made and any("bea-khan" in repr(args) for args in made)
+    fresh = pipeline.check(src, AS_OF)     # the findings a new process gives (Bea's name now hidden)
+    assert [str(d) for d in result.diagnostics] == [str(d) for d in fresh.diagnostics]
+    assert any(d.rule == "personal-data" for d in fresh.diagnostics)
+
+
 def _theme(src: Path, templates: dict) -> None:
     theme = src / "mytheme" / "templates"
     theme.mkdir(parents=True)

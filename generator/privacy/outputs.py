@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from .detect import Known, Names, channel_values
+from .detect import Known, channel_values, names
 from .normalise import normalise
 
 TEXT_SUFFIXES = {".html", ".htm", ".json", ".js", ".csv", ".svg", ".txt", ".md", ".xml", ".css", ".tsv",
@@ -117,7 +117,7 @@ class OutputGuard:
                     hidden.append((s.id, s.data["name"]))
         # a detail the learner allowed (a switchboard that is also a contact's channel) may appear
         self.channels.discard(allowed)
-        self.names = Names(hidden)
+        self.names = names(hidden)
         self.fingerprint = hashlib.sha256(repr(("outputs", 1, self.names.fingerprint(), self.channels.fingerprint(),
                                                 sorted(TEXT_SUFFIXES))).encode()).hexdigest()
         self.trusted: dict = {}   # site path -> (size, mtime_ns, inode) of a file scanned under this fingerprint

@@ -22,7 +22,7 @@ from pathlib import Path
 from ..diagnostics import Diagnostic
 from ..registry import finding
 from . import fields, tombstone
-from .detect import Known, Names, channel_values, shapes
+from .detect import Known, channel_values, names, shapes
 from .mentions import MENTION
 from .normalise import line_col, normalise
 
@@ -59,7 +59,7 @@ class Scanner:
         learner = pdata.get("learner") if isinstance(pdata.get("learner"), dict) else {}
         keep += [v for k, v in learner.items() if k in ("name", "assessor", "iqa") and isinstance(v, str)]
         allow_names = checks.get("allow_names") or []
-        self.names = Names(people, keep, allow_names)
+        self.names = names(people, keep, allow_names)
         self.allowed = Known(checks.get("allow_personal_data") or [])
         # every contact's channel values in one matcher; a value found is reported for each contact
         # that has it, the contacts in the order they were read (which one a find names, when two share it)
