@@ -138,6 +138,9 @@ class Cache:
         self.attachments: dict = {}  # attached file -> (status, size, sha256, when hashed): pagecache.file_facts
         self.privacy: dict = {}     # privacy/scan.py's memo: record file -> (key, findings, fixes)
         self.scanned: dict = {}     # resolved out folder -> fingerprint of the output scan its site passed
+        # validate.validate_references' memo, in memory only (a serve session's): entry file -> (digest, what
+        # the other records it is checked against were, its findings)
+        self.references: dict = {}
         self.saved_at = 0           # time.time_ns() when the state was saved
         self.dirty = False
         self.stats = {"parsed": 0, "reused": 0, "rendered": 0, "kept": 0}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import functools
+import hashlib
 import json
 import re
 from functools import lru_cache
@@ -457,16 +458,29 @@ def validate_file(source: Source, diagnostics: list) -> bool:
     return isinstance(source.data, dict) and schema_diagnostics(source, diagnostics)
 
 
-def validate_references(sources: Sources, diagnostics: list) -> None:
-    """The cross-file half: every reference between the records. Cheap, and always re-run by the
-    incremental build (a reference may break because another file changed). Records with schema errors
-    are checked too, so that a learner sees every problem of a file at once, not one layer per run; the
-    checks read the data defensively."""
+def validate_references(sources: Sources, diagnostics: list, memo: dict | None = None) -> None:
+    """The cross-file half: every reference between the records. Always re-run by the incremental build (a
+    reference may break because another file changed). Records with schema errors are checked too, so that
+    a learner sees every problem of a file at once, not one layer per run; the checks read the data
+    defensively.
+
+    `memo` (the cache's `references`, kept by a serve session): an entry's findings depend only on its own
+    file and on the records it names things in (portfolio.yaml, the frameworks, the contacts), so an entry
+    whose bytes and those records' are as they were gives its last findings again. Not an entry that
+    attaches files: whether they exist is a question for the disk each time."""
     from .assessment import refs as assessment
     refs = References(sources)
     refs.root = sources.root
     ar = assessment.AssessmentRefs(sources, refs)
     parsed = [s for s in sources.all() if isinstance(s.data, dict)]
+    basis = None
+    if memo is not None:
+        against = [sources.portfolio] if sources.portfolio else []
+        basis = hashlib.sha256(repr((str(sources.root), [(s.file, s.digest) for s in
+                                                        against + sources.frameworks + sources.contacts])
+                                    ).encode()).hexdigest()
+        held, memo_now = memo.copy(), {}
+        memo.clear()
     for source in parsed:
         if source.kind == "framework":
             check_framework(source, diagnostics)
@@ -479,9 +493,20 @@ def validate_references(sources: Sources, diagnostics: list) -> None:
             assessment.check_assessment(source, ar, diagnostics)
         elif source.kind == "iqa":
             assessment.check_iqa(source, ar, diagnostics)
-        else:
+        elif basis is None or source.data.get("attachments"):
             check_entry(source, refs, diagnostics)
             assessment.check_entry(source, ar, diagnostics)
+        else:
+            kept = held.get(source.file)
+            if kept is None or kept[0] != source.digest or kept[1] != basis:
+                found: list = []
+                check_entry(source, refs, found)
+                assessment.check_entry(source, ar, found)
+                kept = (source.digest, basis, found)
+            memo_now[source.file] = kept
+            diagnostics.extend(kept[2])
+    if basis is not None:
+        memo.update(memo_now)   # only the entries there are now
     check_evidence_refs(sources.root, [s for s in parsed if s.kind == "entry"], diagnostics)
 
 
@@ -547,5 +572,5 @@ def validate(sources: Sources, diagnostics: list, memo=None) -> set:
         diagnostics.extend(found)
         if ok:
             valid.add(source.file)
-    validate_references(sources, diagnostics)
+    validate_references(sources, diagnostics, getattr(memo, "references", None))
     return valid

@@ -202,3 +202,39 @@ def test_checks_naming_a_rule_they_cannot_tune(tmp_path, checks, message):
     from factory import PORTFOLIO
     [d] = errors(check(tmp_path, {"portfolio.yaml": PORTFOLIO + f"checks: {checks}\n"}))
     assert (d.rule, d.line, d.message) == ("schema", 19, message)
+
+
+def test_a_serve_session_checks_again_the_references_of_the_entries_and_records_that_changed(tmp_path, monkeypatch):
+    """validate_references keeps each entry's findings while its file and the records it names things in are
+    as they were (the cache's `references`): a body save checks one entry; a contact gone checks them all."""
+    import datetime as dt
+    import shutil
+    from pathlib import Path
+
+    from generator import pipeline, validate
+    from generator.cache import Cache
+    src = tmp_path / "p"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "authoring", src)
+    checked: list = []
+    real = validate.check_entry
+    monkeypatch.setattr(validate, "check_entry", lambda source, *a: (checked.append(source.file), real(source, *a))[1])
+    cache, day = Cache(tmp_path / "cache"), dt.date(2026, 3, 15)
+
+    def findings(**kw):
+        return [str(d) for d in pipeline.check(src, day, **kw).diagnostics]
+    findings(cache=cache)
+    assert len(checked) == 2
+    entry = src / "entries" / "2026-02-03-first-forum.md"   # (it attaches a file: checked every time)
+    entry.write_text(entry.read_text() + "\nOne more sentence.\n")
+    checked.clear()
+    kept = findings(cache=cache)
+    assert checked == ["entries/2026-02-03-first-forum.md"]   # the other entry's findings were kept ...
+    assert kept == findings()                                    # ... and are a fresh check's
+    (src / "contacts" / "bea-khan.yaml").unlink()
+    checked.clear()
+    now = findings(cache=cache)
+    assert len(checked) == 2 and now == findings()               # a contact gone: every entry again
+    assert any("no contact 'bea-khan'" in f for f in now)
+    (src / "evidence" / "forum-agenda.txt").unlink()             # no record changed, a file it attaches did
+    now = findings(cache=cache)
+    assert now == findings() and any("forum-agenda.txt' does not exist" in f for f in now)
