@@ -50,6 +50,9 @@ def digest(*parts) -> str:
     return h.hexdigest()
 
 
+_NONE_ATTACHED = digest([])   # the part of an entry that attaches nothing: most entries (a digest each: 10,000)
+
+
 def astuple(d) -> tuple:
     """A diagnostic's fields, for hashing (dataclasses.asdict is an order of magnitude slower)."""
     return (d.severity, d.rule, d.file, d.line, d.column, d.message, d.subject, d.hint)
@@ -157,7 +160,8 @@ class PageCache:
                     if s.index.text else s.digest
             self._front[s.file] = held
         # an entry's attachments by the entry's file: a page's key holds those of the entries it reads
-        self._attached_part = {e.source.file: digest(facts) for e, facts in zip(model.entries, attached)}
+        self._attached_part = {e.source.file: digest(facts) if facts else _NONE_ATTACHED
+                               for e, facts in zip(model.entries, attached)}
         self._files: dict = {}
         self._by_file: dict[str, list] = {}
         for d in findings:

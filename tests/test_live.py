@@ -695,3 +695,22 @@ def test_personal_data_found_after_the_open_page_was_published_puts_it_back(src,
     monkeypatch.setattr(OutputGuard, "check", original)
     assert live.build(AS_OF, {_page_of(entry)}, told.append).published and not live.stats["full"]
     same(live, src, tmp_path, ["more", "again"])
+
+
+def test_a_save_is_applied_without_the_cycle_collector_and_leaves_it_as_it_was(src, monkeypatch):
+    import gc
+
+    import generator.live as live_mod
+    seen: list = []
+    real = live_mod.render_site
+    monkeypatch.setattr(live_mod, "render_site", lambda *a, **k: (seen.append(gc.isenabled()), real(*a, **k))[1])
+    live = session(src)
+    assert live.build(AS_OF).published
+    save_first_body(live, src, "\nAnother sentence.\n", seen)
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:   # a caller that had switched it off gets it back off
+        save_first_body(live, src, "\nAnd another.\n", seen)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
