@@ -34,7 +34,7 @@ from pathlib import Path
 from . import delta_check, pipeline
 from .diagnostics import Diagnostic
 from .failures import writing
-from .outdir import MARKER, check_output, marker_text
+from .outdir import MARKER, UnsafeOutput, check_output, marker_text
 from .pagecache import KeyMemo, file_facts
 from .privacy.outputs import OutputGuard, PersonalDataInOutput
 from .privacy import segments
@@ -207,6 +207,13 @@ class Live:
                     from .failures import reading
                     raise reading(exc, str(src), "an attached file") from None
         removed = sorted(set(previous) - set(kept) - set(changed) - set(shown) - {MARKER})
+        # the delta skips check_output's walk for files it did not write, so a file it is about to create must
+        # not be there already: one the manifest does not list is someone else's (a stat per new file only)
+        theirs = sorted(rel for rel in changed if rel not in previous and os.path.lexists(self.out / rel))
+        if theirs:
+            shown_names = ", ".join(theirs[:5]) + (f" and {len(theirs) - 5} more" if len(theirs) > 5 else "")
+            raise UnsafeOutput(f"refusing to write to '{self.out}': it holds {len(theirs)} file(s) this tool did not "
+                               f"write: {shown_names}; move them out of it or delete them")
         # the marker lists every file the site has (outdir.py: a file it does not list stops the next
         # build): while files come and go it lists both, so a write cut short leaves no file unlisted
         marker = marker_text(set(kept) | set(changed) | set(shown))

@@ -714,3 +714,21 @@ def test_a_save_is_applied_without_the_cycle_collector_and_leaves_it_as_it_was(s
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_delta_does_not_overwrite_a_file_it_did_not_write_that_a_new_page_is_named_like(src, tmp_path):
+    """A delta skips the walk for files it did not write (check_output's, 3-5 ms), so a page it adds must not
+    replace a file already there under that name: refused, as a whole rebuild would be."""
+    from generator.outdir import UnsafeOutput
+    live = session(src)
+    live.build(AS_OF)
+    entry = sorted((src / "entries").glob("*.md"))[0]
+    mine = live.out / "entries" / "2026-03-01-added.html"
+    mine.write_text("mine")
+    entry.with_name("2026-03-01-added.md").write_text(entry.read_text())
+    before = tree(live.out)
+    with pytest.raises(UnsafeOutput, match="entries/2026-03-01-added.html"):
+        live.build(AS_OF)
+    assert mine.read_text() == "mine" and tree(live.out) == before
+    mine.unlink()   # moved out of the way: the next save publishes the page
+    assert live.build(AS_OF).published and mine.read_bytes().startswith(b"<!DOCTYPE html>")
