@@ -185,7 +185,8 @@ class Assets:
         if known and known[0] == status:
             return known[1]
         try:
-            token = hashlib.sha256((self.root / rel).read_bytes()).hexdigest()[:16]
+            with open(self.root / rel, "rb") as f:   # in pieces: a theme may ship a large file
+                token = hashlib.file_digest(f, "sha256").hexdigest()[:16]
         except OSError:
             return None
         with self._lock:
@@ -202,7 +203,7 @@ class Assets:
         return ASSET_LINK.sub(versioned, page)
 
     def current(self, url) -> bool:
-        """Does a request name an asset with its current hash? (Asked of every answer, a refused path's too.)"""
+        """Does a request name an asset with its current hash? (What is sent is judged by its own bytes: send_head.)"""
         given = parse_qs(url.query).get("v")
         return given is not None and given[0] == self.version(posixpath.normpath(unquote(url.path).lstrip("/")))
 
@@ -240,9 +241,41 @@ class Handler(SimpleHTTPRequestHandler):
         pass  # one line per request drowns the rebuild messages
 
     def end_headers(self):
-        kept = self.assets is not None and self.command in ("GET", "HEAD") and self.assets.current(urlsplit(self.path))
+        # kept only when send_head sent an asset whose bytes have the hash asked for: an error (a refused path,
+        # a file not found for a moment) or bytes replaced between a check and the read are never kept
+        kept, self._kept = getattr(self, "_kept", False), False
         self.send_header("Cache-Control", IMMUTABLE if kept else "no-store")
         super().end_headers()
+
+    def send_head(self):
+        """As the base class, but an asset asked for with a version (`?v=`, Assets) is hashed from the very file
+        sent, and kept by the browser only if that hash is the one asked for."""
+        self._kept = False
+        url = urlsplit(self.path)
+        given = parse_qs(url.query).get("v") if self.assets is not None else None
+        path = self.translate_path(self.path)
+        if not given or not posixpath.normpath(unquote(url.path).lstrip("/")).startswith("assets/") \
+                or not os.path.isfile(path):
+            return super().send_head()
+        try:
+            f = open(path, "rb")
+        except OSError:
+            self.send_error(404, "File not found")
+            return None
+        try:
+            fs = os.fstat(f.fileno())
+            token = hashlib.file_digest(f, "sha256").hexdigest()[:16]   # the served folder's files are replaced,
+            f.seek(0)                                                   # never rewritten: these are the bytes sent
+            self.send_response(200)
+            self.send_header("Content-type", self.guess_type(path))
+            self.send_header("Content-Length", str(fs.st_size))
+            self.send_header("Last-Modified", self.date_time_string(fs.st_mtime))
+            self._kept = given[0] == token
+            self.end_headers()
+            return f
+        except BaseException:
+            f.close()
+            raise
 
     def do_GET(self):
         url = urlsplit(self.path)

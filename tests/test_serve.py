@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.serve import LONG_POLL, Server, State, inject, relevant, serve, site_path
+from generator.serve import IMMUTABLE, LONG_POLL, Server, State, inject, relevant, serve, site_path
 
 FIXTURE = Path(__file__).parent / "fixtures" / "authoring"
 ENTRY = "entries/2026-02-20-council-chat.md"
@@ -411,3 +411,60 @@ def test_only_a_file_in_the_sites_assets_has_a_version(tmp_path):
     for url in (f"/assets/../../secret.txt?v={token}", f"/assets/%2e%2e/%2e%2e/secret.txt?v={token}",
                 "/assets/../../secret.txt?v=" + __import__("hashlib").sha256(b"y").hexdigest()[:16]):
         assert not assets.current(urlsplit(url))
+
+
+@pytest.fixture
+def themed(tmp_path):
+    src = tmp_path / "p"
+    shutil.copytree(FIXTURE, src)
+    _theme(src, "body { color: rgb(1, 2, 3) }\n")
+    text = (src / "portfolio.yaml").read_text()
+    (src / "portfolio.yaml").write_text(text.replace("\nsite:\n", "\nsite:\n  theme: themes/mine\n", 1)
+                                        if "\nsite:\n" in text else text + "\nsite:\n  theme: themes/mine\n")
+    s = Server(src, port=0, as_of=dt.date(2026, 3, 15), quiet=True).start()
+    yield s
+    s.stop()
+
+
+def _raw(server, path: str, method: str = "GET"):
+    import http.client
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=PATIENCE)
+    try:
+        conn.request(method, path)   # as given: http.client does not remove dot segments
+        r = conn.getresponse()
+        return r.status, r.getheader("Cache-Control"), r.read()
+    finally:
+        conn.close()
+
+
+def test_an_error_is_never_kept_though_its_url_names_an_asset_with_its_hash(themed):
+    import hashlib
+    token = hashlib.sha256((themed.out / "assets" / "style.css").read_bytes()).hexdigest()[:16]
+    assert _raw(themed, f"/assets/style.css?v={token}")[:2] == (200, IMMUTABLE)
+    for path in (f"/assets/x/../style.css?v={token}", f"/assets/%2e%2e/assets/style.css?v={token}"):
+        for method in ("GET", "HEAD"):
+            status, cache, _ = _raw(themed, path, method)
+            assert status == 400 and cache == "no-store", (path, method, status, cache)
+
+
+def test_an_asset_is_kept_only_under_the_hash_of_the_bytes_sent(themed, monkeypatch):
+    """The file is replaced between the server opening it and sending its headers: the browser may keep the
+    bytes only under their own hash, never under the hash of the file now on disk."""
+    import hashlib
+    from generator.serve import Handler
+    asset = themed.out / "assets" / "style.css"
+    old = asset.read_bytes()
+    new = b"body { color: rgb(9, 9, 9) }\n"
+    wanted = hashlib.sha256(new).hexdigest()[:16]
+    real = Handler.date_time_string
+
+    def replaced_meanwhile(self, *args):   # called between the open and the headers
+        tmp = asset.with_name(".swap")
+        tmp.write_bytes(new)
+        os.replace(tmp, asset)
+        return real(self, *args)
+    monkeypatch.setattr(Handler, "date_time_string", replaced_meanwhile)
+    status, cache, body = _raw(themed, f"/assets/style.css?v={wanted}")
+    assert status == 200 and body == old and cache == "no-store"
+    status, cache, body = _raw(themed, f"/assets/style.css?v={wanted}")
+    assert body == new and cache == IMMUTABLE
