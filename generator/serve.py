@@ -22,6 +22,7 @@ import json
 import os
 import posixpath
 import re
+import socket
 import stat
 import sys
 import threading
@@ -217,6 +218,32 @@ def inject(page: bytes, state: State) -> bytes:
 
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
+
+    def __init__(self, *args, **kwargs):
+        self._open: set = set()   # the connections being served: a kept one outlives serve_forever
+        self._open_lock = threading.Lock()
+        super().__init__(*args, **kwargs)
+
+    def process_request(self, request, client_address):
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request):
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        """End every kept connection: its thread, waiting for the next request, sees the end and returns,
+        so a stopped server answers nothing more (a poll waiting finds its connection gone)."""
+        with self._open_lock:
+            kept = list(self._open)
+        for sock in kept:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:   # already closed by its thread
+                pass
 
     def handle_error(self, request, client_address):
         """One line, not socketserver's traceback: a closed connection is routine, anything else is noted."""
@@ -547,6 +574,7 @@ class Server:
         if self._http is not None and self._http.ident is not None:
             self.httpd.shutdown()
         self.httpd.server_close()
+        self.httpd.close_connections()   # kept connections (HTTP/1.1) would go on being answered
         if self.observer.ident is not None:
             self.observer.join(5)
         for t in self._threads:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -468,3 +469,28 @@ def test_an_asset_is_kept_only_under_the_hash_of_the_bytes_sent(themed, monkeypa
     assert status == 200 and body == old and cache == "no-store"
     status, cache, body = _raw(themed, f"/assets/style.css?v={wanted}")
     assert body == new and cache == IMMUTABLE
+
+
+def test_stop_ends_the_connections_a_browser_keeps(server):
+    import socket
+    conn = socket.create_connection(("127.0.0.1", server.port), timeout=PATIENCE)
+    ask = b"GET /index.html HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    try:
+        conn.sendall(ask)
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            answer += conn.recv(65536)
+        head, body = answer.split(b"\r\n\r\n", 1)
+        length = int(re.search(rb"Content-Length: (\d+)", head).group(1))
+        while len(body) < length:
+            body += conn.recv(65536)
+        assert head.startswith(b"HTTP/1.1 200 OK") and len(body) == length   # answered; the connection kept
+        server.stop()
+        try:
+            conn.sendall(ask)
+            after = conn.recv(65536)
+        except ConnectionError:
+            after = b""
+        assert after == b""                     # ... but closed by stop(), not answered
+    finally:
+        conn.close()
