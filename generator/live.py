@@ -89,9 +89,12 @@ class Live:
         self.changed = None
         t0 = time.perf_counter()
         self._t0 = t0
-        # a delta writes and removes only files the manifest says it wrote, so only a whole rebuild, which
+        # a delta writes and removes only files the manifest says it wrote, in the folder whose marker it wrote
+        # (one stat; a new file it makes must not be there yet: _publish), so only a whole rebuild, which
         # replaces the folder, looks for files it did not write (a walk of the whole site, 3-5 ms a save;
         # write.publish looks too, before it renders anything)
+        if self.served is not None and not intact(self.out / MARKER, self.served[MARKER]):
+            self.served = None   # not the folder this session wrote (replaced, or its marker gone): rebuilt whole
         check_output(self.out, self.source, replace=self.served is None)
         result = self.kept.check(self.source, as_of, self.cache)   # its personal-data memo: cache.privacy
         self.stats["kept_model"] = int(self.kept.taken)

@@ -732,3 +732,21 @@ def test_a_delta_does_not_overwrite_a_file_it_did_not_write_that_a_new_page_is_n
     assert mine.read_text() == "mine" and tree(live.out) == before
     mine.unlink()   # moved out of the way: the next save publishes the page
     assert live.build(AS_OF).published and mine.read_bytes().startswith(b"<!DOCTYPE html>")
+
+
+def test_a_served_folder_replaced_by_one_the_session_did_not_write_is_not_changed_by_a_delta(src, tmp_path):
+    """A delta skips check_output's look for a folder that is not ours: it must not write into, or remove
+    files from, a folder put in the served one's place (its marker is not the one the session wrote)."""
+    from generator.outdir import UnsafeOutput
+    live = session(src)
+    live.build(AS_OF)
+    entry = sorted((src / "entries").glob("*.md"))[0]
+    page = "entries/" + entry.name[:-3] + ".html"
+    assert (live.out / page).is_file()
+    live.out.rename(tmp_path / "moved")
+    (live.out / "entries").mkdir(parents=True)
+    (live.out / page).write_text("mine")              # someone else's folder, with a file of the same name
+    entry.unlink()                                    # a save the session would apply as a delta: remove the page
+    with pytest.raises(UnsafeOutput, match="not written by this tool"):
+        live.build(AS_OF)
+    assert (live.out / page).read_text() == "mine" and tree(live.out) == {page: b"mine"}
