@@ -154,7 +154,9 @@ def overlay(errors: list[str]) -> str:
 
 
 # a theme's files as a page names them (`href="../assets/style.css"`): versioned while served (`Assets`)
-ASSET_LINK = re.compile(rb'((?:href|src)=")((?:\.\./)*assets/[^"?#]+)(")')
+# the attribute's name is checked by `Assets.link`: a pattern that starts with a literal lets `re` skip from one
+# `="` to the next (an alternation first tries every byte: print.html at 10,000 entries, 70 MB, 730 -> 150 ms)
+ASSET_LINK = re.compile(rb'="((?:\.\./)*assets/[^"?#]+)"')
 IMMUTABLE = "max-age=31536000, immutable"
 
 
@@ -199,8 +201,10 @@ class Assets:
         folder = posixpath.dirname(page_path)
 
         def versioned(m):
-            token = self.version(posixpath.normpath(posixpath.join(folder, m.group(2).decode("utf-8", "replace"))))
-            return m.group(0) if token is None else m.group(1) + m.group(2) + b"?v=" + token.encode() + m.group(3)
+            if not (page.endswith(b"href", 0, m.start()) or page.endswith(b"src", 0, m.start())):
+                return m.group(0)
+            token = self.version(posixpath.normpath(posixpath.join(folder, m.group(1).decode("utf-8", "replace"))))
+            return m.group(0) if token is None else b'="' + m.group(1) + b"?v=" + token.encode() + b'"'
         return ASSET_LINK.sub(versioned, page)
 
     def current(self, url) -> bool:
