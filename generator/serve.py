@@ -207,10 +207,6 @@ class Assets:
             return m.group(0) if token is None else b'="' + m.group(1) + b"?v=" + token.encode() + b'"'
         return ASSET_LINK.sub(versioned, page)
 
-    def current(self, url) -> bool:
-        """Does a request name an asset with its current hash? (What is sent is judged by its own bytes: send_head.)"""
-        given = parse_qs(url.query).get("v")
-        return given is not None and given[0] == self.version(posixpath.normpath(unquote(url.path).lstrip("/")))
 
 
 def inject(page: bytes, state: State) -> bytes:

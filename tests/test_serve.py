@@ -397,8 +397,6 @@ def test_a_link_that_names_no_theme_file_is_left_as_it_is(tmp_path):
 
 
 def test_only_a_file_in_the_sites_assets_has_a_version(tmp_path):
-    from urllib.parse import urlsplit
-
     from generator.serve import Assets
     site = tmp_path / "site"
     (site / "assets" / "sub").mkdir(parents=True)
@@ -407,11 +405,6 @@ def test_only_a_file_in_the_sites_assets_has_a_version(tmp_path):
     assets = Assets(site)
     assert assets.version("assets/a.css") and assets.version("assets/sub") is None
     assert assets.version("index.html") is None and assets.version("../secret.txt") is None
-    token = assets.version("assets/a.css")
-    assert assets.current(urlsplit(f"/assets/a.css?v={token}"))
-    for url in (f"/assets/../../secret.txt?v={token}", f"/assets/%2e%2e/%2e%2e/secret.txt?v={token}",
-                "/assets/../../secret.txt?v=" + __import__("hashlib").sha256(b"y").hexdigest()[:16]):
-        assert not assets.current(urlsplit(url))
 
 
 @pytest.fixture
