@@ -750,3 +750,15 @@ def test_a_served_folder_replaced_by_one_the_session_did_not_write_is_not_change
     with pytest.raises(UnsafeOutput, match="not written by this tool"):
         live.build(AS_OF)
     assert (live.out / page).read_text() == "mine" and tree(live.out) == {page: b"mine"}
+
+
+def test_a_body_save_digests_the_edited_body_only(src, monkeypatch):
+    from generator.render import data
+    digested: list = []
+    real = data.body_digest
+    monkeypatch.setattr(data, "body_digest", lambda text: (digested.append(text), real(text))[1])
+    live = session(src)
+    assert live.build(AS_OF).published
+    entry = save_first_body(live, src, "\nAnother sentence.\n", digested)
+    assert len(digested) == 1 and digested[0].endswith("Another sentence.\n")
+    assert entry.read_text().endswith(digested[0][-40:])
