@@ -297,8 +297,8 @@ class Cache:
 
     def keep_bodies(self, model) -> None:
         """Forget rendered bodies no entry has any more, so the cache does not grow without end."""
-        from .render.data import body_digest
-        self.bodies.keep({body_digest(e.body) for e in model.entries})
+        from .render.data import body_digests
+        self.bodies.keep(set(body_digests(model.entries).values()))
 
     def published(self, out: Path, manifest: dict, scanned: str | None = None) -> None:
         """`scanned`: the fingerprint of the output scan the site passed (privacy/outputs.py)."""

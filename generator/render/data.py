@@ -29,6 +29,17 @@ def body_digest(text: str) -> str:
 _DIGESTS: dict = {}
 
 
+def body_digests(entries) -> dict:
+    """id(entry) -> its body's digest."""
+    global _DIGESTS
+    known, now = _DIGESTS, {}
+    for e in entries:
+        d = known.get(e.body)
+        now[e.body] = d if d is not None else body_digest(e.body)
+    _DIGESTS = now   # only the bodies there are now
+    return {id(e): now[e.body] for e in entries}
+
+
 DIMENSIONS = (("kind", "Kind"), ("method", "Method"), ("contact", "Contact"), ("network", "Network"))
 
 
@@ -119,13 +130,7 @@ class SiteData:
         across builds with the cache) before pages are rendered, across both cores when there are many.
         Only each entry's digest is held here; a page reads the HTML from the store (forked page workers
         read the same file), so no process holds every body's HTML at once."""
-        global _DIGESTS
-        known, now = _DIGESTS, {}
-        for e in self.model.entries:
-            d = known.get(e.body)
-            now[e.body] = d if d is not None else body_digest(e.body)
-        _DIGESTS = now   # only the bodies there are now
-        digests = {id(e): now[e.body] for e in self.model.entries}
+        digests = body_digests(self.model.entries)
         bodies = {digests[id(e)]: e for e in self.model.entries}
         missing = sorted((d, e.body) for d, e in bodies.items() if not store.readable(d))
         for (digest, _), html in zip(missing, map_ordered(lambda item: str(markdown(item[1], 3)), missing)):
