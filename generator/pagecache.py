@@ -2,22 +2,26 @@
 
 A page's key covers, whatever its `deps`: the generator's code, the templates, `--as-of`, the site
 settings (portfolio.yaml), the git commit (entry pages show when they were first recorded), every
-contact's public name (pseudonyms are numbered across contacts), the redaction in force (what is
+contact's public name (pseudonyms are numbered across contacts) and the redaction in force (what is
 hidden depends on every contact's name, consent and channels: a detail that has just become private
-must leave every page that shows it) and the assessment records. Then, per page: the records it reads
+must leave every page that shows it). Then, per page: the records it reads
 (its `deps`' file digests, every file when `deps` is None), what its records have from other files
 (an unpinned entry's evidence reference is numbered among the others and after the ledger's last one:
 every unpinned entry's, when `deps` is None), the findings about those files, the size and sha256 of the
 files their entries attach (pages show them), and the few facts about the rest it shows (`Page.facts`:
-the count of entries a diary filter page shows, the automatic criteria's results on a unit's matrix).
+the count of entries a diary filter page shows, the automatic criteria's results on a unit's matrix, what
+it shows of the assessment: assessment/shown.py). A page that reads every record holds all of the
+assessment records (`every_assessed`): whether each judged file changed since it was judged, or is gone, and
+how each judged entry is named are in no record file.
 No fact may reach a key only through a finding: `checks.ignore` switches any finding off.
 
 A page with `deps` shows nothing else of the other records: the shipped templates are written so, and
 tests/test_local_edits.py edits the front matter of a full portfolio at random to hold them to it. So
-an entry's title, date, kind or links, and the counts of findings, are only in the keys of the pages
-that show them. A learner's template may show anything it can reach (another entry's title through a
-contact, the count of warnings): with one in the theme, every entry's index facts and the counts of
-findings are in every page's key, as they were before for all.
+an entry's title, date, kind or links, the counts of findings and the assessment's facts are only in the
+keys of the pages that show them (tests/test_judged_edits.py counts those of the assessment). A learner's
+template may show anything it can reach (another entry's title through a contact, the count of warnings, a
+criterion's state): with one in the theme, every entry's index facts, the counts of findings and the
+assessment records are in every page's key, as they were before for all.
 
 A page whose key matches the last publish into the same folder, and whose file there is still the one
 written, is kept. A page whose last render read no entry's body (counted by objects.BodyReads, however
@@ -34,6 +38,7 @@ import hashlib
 import os
 from pathlib import Path
 
+from .assessment.shown import Shown, every as every_assessed
 from .render.environment import shipped_only
 from .rules.diary import body_facts
 from .uptodate import git_head
@@ -72,24 +77,6 @@ def tree_digest(folders: list[Path]) -> str:
                     h.update(f.relative_to(folder).as_posix().encode() + b"\0" + f.read_bytes())
         h.update(b"\x1e")
     return h.hexdigest()
-
-
-def _assessment_facts(model) -> list:
-    """What the assessment states shown on many pages rest on: the decision and sample records, whether
-    each judged file has changed since it was judged, or is gone (an edited attachment makes a decision
-    stale on every page; its new hash is shown nowhere, so a further edit to it changes no page but its
-    own), and how each judged entry is named (a decision, shown on every page of a criterion it decides,
-    lists them)."""
-    records = getattr(model, "assessment", None)
-    if records is None:
-        return []
-    return [(x.source.file, x.source.digest, [(j.path, j.changed, j.current is None, _named(getattr(j, "entry", None)))
-                                              for j in getattr(x, "evidence", ())])
-            for x in records.decisions + records.samples]
-
-
-def _named(e) -> tuple | None:
-    return None if e is None else (e.id, e.ref, e.title)
 
 
 def file_facts(path: Path, known: dict, now_ns: int) -> tuple:
@@ -174,11 +161,19 @@ class PageCache:
         shipped = shipped_only(templates)
         index = [] if shipped else [_index_facts(e) for e in model.entries]
         counted = [] if shipped else sorted(counts.items())
+        # the assessment: each page with deps holds what it shows of it (its Page.facts; an entry's fragments, in
+        # `record_key`), the pages that read every record all of it; a learner's template may show it anywhere
+        self._assessed = every_assessed(model)
+        records = getattr(model, "assessment", None)
+        state = getattr(records, "_state", None) if records is not None else None
+        # (the analysis made the state before any page is asked for; without it, an entry's fragments hold all)
+        self._shown = Shown(state) if state is not None or records is None else None
         # what an entry shows that its own file does not say: the reference given to an unpinned entry
         self._derived = {e.source.file: e.ref for e in model.entries if not e.ref_pinned}
         self.base = digest(code, tree_digest(templates), str(as_of), model.source.digest, git_head(model.root),
                            counted, [(c.key, c.display_name) for c in model.contacts],
-                           index, _assessment_facts(model), redactor.fingerprint() if redactor is not None else "")
+                           index, [] if shipped else self._assessed,
+                           redactor.fingerprint() if redactor is not None else "")
         self._sources, self._findings, self._attached = sources, tuple(findings), attached
         if memo is not None:
             memo.begin(self, sources)
@@ -198,7 +193,7 @@ class PageCache:
         # every unpinned entry's reference too: it is numbered from the ledger (evidence-refs.yaml), no source's
         # digest, and the finding that names it (missing-ref) may be switched off
         derived = sorted(self._derived.items())
-        return digest(self.base, digest(files, self._attached), about, derived)
+        return digest(self.base, digest(files, self._attached), about, derived, self._assessed)
 
     def _file(self, source, bodies: bool) -> str:
         """One record file's part of a key: its name, digest (or front matter) and the findings about it,
@@ -244,10 +239,11 @@ class PageCache:
 
     def record_key(self, record) -> str:
         """What one record's fragments may show (render/fragments.py): for an entry or contact, the same facts
-        as its own page; for an action, its entry's and its place in the entry (an entry's actions share the
-        entry's files); for a finding, its every field (a finding is in no record file; what its row shows
-        besides, its subject's link, is a keyword argument of the fragment and in its key that way); for any
-        other record, everything. Each with the facts every page's key covers (`base`)."""
+        as its own page (an entry's with what its fragments show of the assessment: `_shown_by`); for an action,
+        its entry's and its place in the entry (an entry's actions share the entry's files); for a finding, its
+        every field (a finding is in no record file; what its row shows besides, its subject's link, is a keyword
+        argument of the fragment and in its key that way); for any other record, everything. Each with the
+        facts every page's key covers (`base`)."""
         from .render.pages import record_deps
         kind = type(record).__name__
         if kind == "Diagnostic":     # not kept by id: cheap, and a finding is made again for each redaction
@@ -259,10 +255,20 @@ class PageCache:
             else:
                 deps = record_deps(record)   # an entry or a contact: its files checked against the last build's
                 files = None if deps is None else tuple([d.source.file for d in deps])
-                key = self._remembered("records", (kind, record.source.file), files, files, True,
-                                       lambda: self._part(deps, True, files))
+                shown = self._shown_by(record) if kind == "Entry" else ()
+                key = self._remembered("records", (kind, record.source.file), (files, shown), files, True,
+                                       lambda: digest(self._part(deps, True, files), shown) if shown
+                                       else self._part(deps, True, files))
             self._records[id(record)] = key
         return key
+
+    def _shown_by(self, entry) -> tuple:
+        """What an entry's fragments show of the assessment (assessment/shown.py `Shown.record`): all of it when
+        the build's assessment state is not known."""
+        if self._shown is None:
+            return ("every", self._assessed)
+        facts = self._shown.record(entry)
+        return facts if any(facts) else ()
 
     def fragments(self, page_path: str):
         """The store of one page's per-record fragments, or None without a cache folder."""

@@ -60,7 +60,7 @@ def keys_agree(live: Live, src: Path, result=None) -> int:
     from generator.cache import code_digest
     from generator.pagecache import PageCache
     from generator.render.environment import theme_dirs
-    from generator.render.pages import pages, record_deps
+    from generator.render.pages import pages
     clean = pipeline.check(src, AS_OF)   # no cache
     if result is not None:
         assert messages(result) == messages(clean)
@@ -75,7 +75,7 @@ def keys_agree(live: Live, src: Path, result=None) -> int:
     for record in [*result.model.entries, *result.model.contacts]:
         kept = live.keys.tables["records"].get((type(record).__name__, record.source.file))
         if kept is not None:
-            assert kept[1] == fresh._part(record_deps(record)), record.source.file
+            assert kept[1] == fresh.record_key(record), record.source.file
             n += 1
     return n
 

@@ -45,7 +45,7 @@ def write_front(path: Path, data: dict, body: str) -> None:
 
 
 def judged(src: Path) -> set[str]:
-    """Entry files an assessor's decision judges (editing one makes the decision stale on every page)."""
+    """Entry files an assessor's decision judges (editing one makes the decision stale where it is shown)."""
     return {m for f in (src / "assessments").rglob("*.yaml") for m in re.findall(r"entries/[\w.-]+\.md", f.read_text())}
 
 
@@ -327,8 +327,9 @@ def test_the_pages_that_read_every_record_follow_an_unpinned_reference_the_ledge
 
 
 def test_a_judged_entry_edited_again_renders_its_own_pages_only(src, tmp_path, monkeypatch):
-    """The first edit to judged evidence makes the decision stale on every page that shows it; a second
-    edit changes no decision's state (pages show whether judged evidence changed, never its new hash)."""
+    """The first edit to judged evidence makes the decision stale on the pages that show it (which ones:
+    tests/test_judged_edits.py); a second edit changes no decision's state (pages show whether judged evidence
+    changed, never its new hash)."""
     monkeypatch.setattr(parallel, "workers", lambda: 1)
     out = tmp_path / "site"
     build(src, out)
@@ -339,7 +340,7 @@ def test_a_judged_entry_edited_again_renders_its_own_pages_only(src, tmp_path, m
     page = f"entries/{edited.stem}.html"
     edited.write_text(edited.read_text("utf-8") + "\nA first afterthought.\n", "utf-8")
     build(src, out)
-    assert len(site.RENDERED) == total and b"changed after the decision" in tree(out)[page]
+    assert len(site.RENDERED) < total / 10 and b"changed after the decision" in tree(out)[page]
     edited.write_text(edited.read_text("utf-8") + "\nA second afterthought.\n", "utf-8")
     build(src, out)
     assert page in site.RENDERED and len(site.RENDERED) < 10, sorted(site.RENDERED)

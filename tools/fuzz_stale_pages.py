@@ -9,8 +9,10 @@ samples; the ledger; attachment bytes; `--as-of`), some seeds with some or every
 finding carries a fact to a page's key), and compares the cached build (`--live`: serve's session,
 generator/live.py) with a clean build byte for byte; a refused build must be refused by the clean build with
 the same findings. It found the stale pages docs/performance.md lists ("Stale pages a fuzzer found").
-On a difference it saves <tmp>/portfolio-fuzz/fail/<mode>-<seed>-<step>/{before,after} (the sources before and
-after the step) and the edits, and exits 1. Not part of `make test`: each step is two builds (~3 s).
+Each step prints the pages its build rendered, and each seed's summary the pages each kind of edit rendered
+when it was the step's only edit. On a difference it saves <tmp>/portfolio-fuzz/fail/<mode>-<seed>-<step>/
+{before,after} (the sources before and after the step) and the edits, and exits 1. Not part of `make test`:
+each step is two builds (~3 s).
 """
 from __future__ import annotations
 
@@ -654,14 +656,16 @@ def run(seed: int, steps: int, live_mode: bool, only=None, unpin=True) -> int:
     compared = refused = broken = early = 0
     kept = 0   # saves whose check kept the last model (delta_check.py)
     history = []
+    counts: dict = {}   # edit kind -> pages each published step of that one edit alone rendered
     snapshot(src, tmp / "good")
     good_as_of = as_of
     for step in range(steps):
         snapshot(src, tmp / "before")
         prev_as_of = as_of
-        done = []
+        done, kinds = [], []
         for _ in range(rng.randint(1, 3)):
             name = rng.choices(names, ws)[0]
+            kinds.append(name)
             try:
                 done.append(getattr(fz, name)())
             except Exception as e:   # an edit that could not apply (e.g. no entries left)
@@ -671,6 +675,7 @@ def run(seed: int, steps: int, live_mode: bool, only=None, unpin=True) -> int:
             done.append(f"as_of {as_of}")
         history.append(done)
         shown: dict = {}
+        rendered_before = cache.stats["rendered"]
         if live_mode:
             # a browser has a few pages open (serve publishes those first, generator/live.py): the bytes it is
             # shown early must be the final ones, and a refused save must leave the served folder as it was
@@ -686,7 +691,7 @@ def run(seed: int, steps: int, live_mode: bool, only=None, unpin=True) -> int:
             kept += live.stats["kept_model"]
         else:
             if rng.random() < 0.5:
-                cache = Cache(cache_folder)
+                cache, rendered_before = Cache(cache_folder), 0
             result = pipeline.build(src, inc, as_of, cache=cache)
             got_dir = inc
         shutil.rmtree(out, ignore_errors=True)
@@ -721,6 +726,9 @@ def run(seed: int, steps: int, live_mode: bool, only=None, unpin=True) -> int:
             print(f"SEED {seed} STEP {step} FAIL {bad[:600]}\n  edits: {done}", flush=True)
             shutil.rmtree(tmp, ignore_errors=True)
             return 1
+        rendered = cache.stats["rendered"] - rendered_before
+        if result.published and len(kinds) == 1 and not done[-1].startswith("as_of"):
+            counts.setdefault(kinds[0], []).append(rendered)
         if result.published:
             snapshot(src, tmp / "good")
             good_as_of = as_of
@@ -730,9 +738,14 @@ def run(seed: int, steps: int, live_mode: bool, only=None, unpin=True) -> int:
             if broken > 1 or rng.random() < 0.8:
                 restore(tmp / "good", src)   # back to the last state that built, so it does not stay broken
                 as_of = good_as_of
-        print(f"seed {seed} step {step} ok {'refused ' + str([str(d)[:150] for d in result.errors][:2]) if not result.published else ''} {done}", flush=True)
+        status = f"refused {[str(d)[:150] for d in result.errors][:2]}" if not result.published else \
+            f"rendered {rendered}"
+        print(f"seed {seed} step {step} ok {status} {done}", flush=True)
     print(f"SEED {seed} DONE compared={compared} refused={refused}"
           + (f" published-early={early} kept={kept}" if live_mode else ""), flush=True)
+    # the pages each kind of edit rendered when it was its step's only edit
+    for name in sorted(counts):
+        print(f"  rendered by {name}: {sorted(counts[name])}", flush=True)
     shutil.rmtree(tmp, ignore_errors=True)
     return 0
 

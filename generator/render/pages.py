@@ -6,6 +6,7 @@ everything), so an incremental build can skip pages whose records did not change
 """
 from __future__ import annotations
 
+from ..assessment.shown import Shown
 from . import grid, paths
 
 HOME = ("Dashboard", "index.html")
@@ -58,16 +59,18 @@ def _auto(criteria) -> bool:
     return any(c.auto for c in criteria)
 
 
-def _matrix_deps(unit, evidence, analysis):
+def _matrix_deps(unit, evidence, analysis, shown):
     """A unit's matrix reads the unit and the entries that evidence it, and shows whether each criterion is
     evidenced (and so, undecided, claimed): an automatically checked criterion's result is its rule's, which
     reads records the matrix does not (every contact's `why`, every entry's methods). Those results are the
-    page's facts; the finding that reports an unmet one is not enough, since a learner may switch its rule off."""
+    page's facts; the finding that reports an unmet one is not enough, since a learner may switch its rule off.
+    So is each criterion's assessment state (assessment/shown.py)."""
     if not _auto(unit.criteria):
-        return [unit, *evidence], ()
+        return [unit, *evidence], shown.matrix(unit)
     if analysis is None:
         return None, ()
-    return [unit, *evidence], [(c.ref, analysis.criterion(c).met) for c in unit.criteria if c.auto]
+    return [unit, *evidence], [*((c.ref, analysis.criterion(c).met) for c in unit.criteria if c.auto),
+                               shown.matrix(unit)]
 
 
 def matrix_rows(model) -> dict:
@@ -81,11 +84,15 @@ def matrix_rows(model) -> dict:
 
 
 def pages(model, findings=None, analysis=None):
+    # what a page with deps shows of the assessment (decisions, IQA samples, evidence changed since judged) is in
+    # no record it reads: it is the page's facts (assessment/shown.py); the pages that read everything hold all
+    shown = Shown(getattr(analysis, "assessment", None))
     yield Page("index.html", "index.html", "Dashboard")
     # the pages of one record first: the page a learner has open while editing is most often one of them, and
     # `serve` makes the list only as far as the open pages before it publishes them (render/site.py `first`)
     for e in model.entries:
-        yield Page(paths.entry(e), "entry.html", f"{e.ref} {e.title}", entry_deps(e), [HOME, DIARY], entry=e)
+        yield Page(paths.entry(e), "entry.html", f"{e.ref} {e.title}", entry_deps(e), [HOME, DIARY],
+                   facts=shown.entry(e), entry=e)
 
     yield Page("contacts.html", "contacts.html", "Contacts", crumbs=[HOME])
     for c in model.contacts:
@@ -98,18 +105,20 @@ def pages(model, findings=None, analysis=None):
     for u in model.units.values():
         crits = u.criteria
         evidence = _uniq(e for c in crits for e in c.evidence)
-        deps = None if _auto(crits) else [u, *evidence]
-        yield Page(paths.unit(u), "unit.html", f"{u.ref} {u.title}", deps, [HOME, QUAL], unit=u)
+        auto = _auto(crits)
+        yield Page(paths.unit(u), "unit.html", f"{u.ref} {u.title}", None if auto else [u, *evidence], [HOME, QUAL],
+                   facts=() if auto else shown.unit(u), unit=u)
         for c in crits:
             yield Page(paths.criterion(c), "criterion.html", f"{c.ref} {c.text}",
-                       None if c.auto else [u, *c.evidence], [HOME, QUAL, (u.ref, paths.unit(u))], criterion=c)
+                       None if c.auto else [u, *c.evidence], [HOME, QUAL, (u.ref, paths.unit(u))],
+                       facts=() if c.auto else shown.criterion(c), criterion=c)
 
     by_unit = matrix_rows(model)
     yield Page("matrix.html", "matrix-index.html", "Matrix", crumbs=[HOME], grids=grid.grids(model))
     for u in model.units.values():
         evidence = by_unit.get(u.ref, [])
         crumbs = [HOME, ("Matrix", "matrix.html")]
-        deps, facts = _matrix_deps(u, evidence, analysis)
+        deps, facts = _matrix_deps(u, evidence, analysis, shown)
         yield Page(paths.matrix(u), "matrix.html", f"Matrix: {u.ref} {u.title}", deps, crumbs, facts=facts,
                    unit=u, rows=evidence)
         yield Page(paths.matrix_csv(u), None, f"{u.ref} matrix (CSV)", deps, crumbs, facts=facts,
