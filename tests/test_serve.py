@@ -349,15 +349,21 @@ def _theme(src: Path, css: str) -> None:
     (src / "themes" / "mine" / "static" / "style.css").write_text(css)
 
 
-def test_a_served_page_names_each_theme_file_by_its_content_and_only_that_url_is_kept(tmp_path):
-    import hashlib
-    import re
+def themed_source(tmp_path: Path) -> Path:
+    """The fixture with a theme of its own (themes/mine) whose stylesheet sets the text's colour."""
     src = tmp_path / "p"
     shutil.copytree(FIXTURE, src)
     _theme(src, "body { color: rgb(1, 2, 3) }\n")
     text = (src / "portfolio.yaml").read_text()
     (src / "portfolio.yaml").write_text(text.replace("\nsite:\n", "\nsite:\n  theme: themes/mine\n", 1)
                                         if "\nsite:\n" in text else text + "\nsite:\n  theme: themes/mine\n")
+    return src
+
+
+def test_a_served_page_names_each_theme_file_by_its_content_and_only_that_url_is_kept(tmp_path):
+    import hashlib
+    import re
+    src = themed_source(tmp_path)
     server = Server(src, port=0, as_of=dt.date(2026, 3, 15), quiet=True).start()
     try:
         def token() -> str:
@@ -409,12 +415,7 @@ def test_only_a_file_in_the_sites_assets_has_a_version(tmp_path):
 
 @pytest.fixture
 def themed(tmp_path):
-    src = tmp_path / "p"
-    shutil.copytree(FIXTURE, src)
-    _theme(src, "body { color: rgb(1, 2, 3) }\n")
-    text = (src / "portfolio.yaml").read_text()
-    (src / "portfolio.yaml").write_text(text.replace("\nsite:\n", "\nsite:\n  theme: themes/mine\n", 1)
-                                        if "\nsite:\n" in text else text + "\nsite:\n  theme: themes/mine\n")
+    src = themed_source(tmp_path)
     s = Server(src, port=0, as_of=dt.date(2026, 3, 15), quiet=True).start()
     yield s
     s.stop()

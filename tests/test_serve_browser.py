@@ -55,13 +55,8 @@ def test_a_save_reloads_the_changed_open_page_and_not_the_others(browser, tmp_pa
 def test_a_changed_stylesheet_shows_though_the_browser_keeps_stylesheets(browser, tmp_path):  # noqa: F811
     """The theme's files are kept by the browser while their content is the same (serve.Assets): a reload
     after a save takes the stylesheet from the browser's cache, and a changed stylesheet is fetched anew."""
-    from test_serve import _theme
-    src = tmp_path / "p"
-    shutil.copytree(FIXTURE, src)
-    _theme(src, "body { color: rgb(1, 2, 3) }\n")
-    text = (src / "portfolio.yaml").read_text()
-    (src / "portfolio.yaml").write_text(text + "\nsite:\n  theme: themes/mine\n" if "\nsite:\n" not in text
-                                        else text.replace("\nsite:\n", "\nsite:\n  theme: themes/mine\n", 1))
+    from test_serve import _theme, themed_source
+    src = themed_source(tmp_path)
     server = Server(src, port=0, as_of=dt.date(2026, 3, 15), quiet=True).start()
     ctx = browser.new_context()
     try:
