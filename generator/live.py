@@ -111,9 +111,10 @@ class Live:
         # the fragment stores this session wrote are read from memory while their files are unchanged, and
         # the findings' public forms are kept
         pages.split, pages.stores, pages.public = True, self._stores, self.public
-        # what every page's key holds changed (a template, portfolio.yaml, an entry's title or date, a
-        # contact's name, the redaction...): every page is rendered again, and the whole new site is
-        # streamed into a new folder rather than held in memory
+        # what every page's key holds changed (the code or a template, portfolio.yaml, the git commit, a
+        # contact's public name, the redaction; with a learner's template in the theme also every entry's
+        # index facts, the counts of findings and the assessment: pagecache.py): every page is rendered again,
+        # and the whole new site is streamed into a new folder rather than held in memory
         if self.served is None or self.served != pages.previous or pages.base != self.base:
             self.stats["full"] = 1
             self.served = None
