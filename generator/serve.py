@@ -162,10 +162,11 @@ IMMUTABLE = "max-age=31536000, immutable"
 
 class Assets:
     """A page's links to the theme's files (the site's assets/ folder) get the file's content hash as a query
-    while served, and an asset asked for with its current hash may be kept by the browser: a reload then
-    takes the stylesheet from the browser's cache instead of asking again (a page whose script waits for its
-    stylesheet loads ~20 ms sooner). A changed asset has a new hash, so a page shows it as soon as it is
-    loaded again; an asset asked for without a hash, or with an old one, is sent `no-store` as before."""
+    while served, and an asset asked for under the hash of the bytes sent may be kept by the browser
+    (`Handler.send_head`): a reload then takes the stylesheet from the browser's cache instead of asking again
+    (a page whose script waits for its stylesheet loads ~20 ms sooner). A changed asset has a new hash, so a
+    page shows it as soon as it is loaded again; an asset asked for without a hash, or with an old one, and
+    every error, is sent `no-store` as before."""
 
     def __init__(self, root: Path):
         self.root = root
@@ -206,7 +207,6 @@ class Assets:
             token = self.version(posixpath.normpath(posixpath.join(folder, m.group(1).decode("utf-8", "replace"))))
             return m.group(0) if token is None else b'="' + m.group(1) + b"?v=" + token.encode() + b'"'
         return ASSET_LINK.sub(versioned, page)
-
 
 
 def inject(page: bytes, state: State) -> bytes:
