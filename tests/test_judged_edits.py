@@ -24,7 +24,7 @@ from generator.render import parallel, paths, site
 from generator.render.pages import pages
 
 from oracle import Oracle
-from test_local_edits import AS_OF, EXAMPLE, build, clean, front, same, tree, write_front
+from test_local_edits import AS_OF, EXAMPLE, build, clean, front, learner_entry_template, same, tree, write_front
 
 
 @pytest.fixture
@@ -292,12 +292,7 @@ def test_an_edit_to_an_assessment_record_renders_the_pages_that_show_it(src, tmp
 def test_with_a_learner_template_an_assessment_edit_renders_every_page(src, tmp_path):
     """A learner's template may show the assessment anywhere (here each criterion's state on an entry's page,
     which the shipped one does not show): with one in the theme every page's key holds all of it."""
-    theme = src / "themes" / "default" / "templates"
-    theme.mkdir(parents=True)
-    shipped_entry = (Path(__file__).parents[1] / "themes" / "default" / "templates" / "entry.html").read_text()
-    (theme / "entry.html").write_text(shipped_entry.replace(
-        "{% block content %}", "{% block content %}<p>States: {% for c in entry.criteria %}"
-        "{{ assessment.of(c).label }};{% endfor %}</p>", 1))
+    learner_entry_template(src, "<p>States: {% for c in entry.criteria %}{{ assessment.of(c).label }};{% endfor %}</p>")
     out = tmp_path / "site"
 
     def edit():

@@ -186,16 +186,21 @@ def test_a_title_edit_renders_the_pages_that_show_the_entry_and_only_its_fragmen
     assert same(tree(out), clean(src, tmp_path / "clean"))
 
 
+def learner_entry_template(src: Path, shown: str) -> None:
+    """A learner's own entry.html in the portfolio's themes/default: the shipped one with `shown` at the top of
+    its content (a template of the learner's puts every fact it may reach in every page's key)."""
+    theme = src / "themes" / "default" / "templates"
+    theme.mkdir(parents=True)
+    shipped = (Path(__file__).parents[1] / "themes" / "default" / "templates" / "entry.html").read_text()
+    (theme / "entry.html").write_text(shipped.replace("{% block content %}", "{% block content %}" + shown, 1))
+
+
 def test_with_a_learner_template_a_title_edit_renders_every_page(src, tmp_path, monkeypatch):
     """A learner's template may show any entry's title anywhere: their keys all hold every entry's."""
     monkeypatch.setattr(parallel, "workers", lambda: 1)
-    theme = src / "themes" / "default" / "templates"
-    theme.mkdir(parents=True)
     # an entry page that names the entry after it, through a contact: outside what the page's key reads
-    shipped = (Path(__file__).parents[1] / "themes" / "default" / "templates" / "entry.html").read_text()
-    (theme / "entry.html").write_text(shipped.replace(
-        "{% block content %}", "{% block content %}<p>Also by a contact: {% for c in entry.contacts %}"
-        "{% for e in c.entries %}{{ e.title }};{% endfor %}{% endfor %}</p>", 1))
+    learner_entry_template(src, "<p>Also by a contact: {% for c in entry.contacts %}"
+                                "{% for e in c.entries %}{{ e.title }};{% endfor %}{% endfor %}</p>")
     out = tmp_path / "site"
     total, _, _ = _retitled(src, out)
     assert len(site.RENDERED) == total
