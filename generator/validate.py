@@ -479,8 +479,7 @@ def validate_references(sources: Sources, diagnostics: list, memo: dict | None =
         basis = hashlib.sha256(repr((str(sources.root), [(s.file, s.digest) for s in
                                                         against + sources.frameworks + sources.contacts])
                                     ).encode()).hexdigest()
-        held, memo_now = memo.copy(), {}
-        memo.clear()
+        now: dict = {}
     for source in parsed:
         if source.kind == "framework":
             check_framework(source, diagnostics)
@@ -494,20 +493,24 @@ def validate_references(sources: Sources, diagnostics: list, memo: dict | None =
         elif source.kind == "iqa":
             assessment.check_iqa(source, ar, diagnostics)
         elif basis is None or source.data.get("attachments"):
-            check_entry(source, refs, diagnostics)
-            assessment.check_entry(source, ar, diagnostics)
+            _entry_references(source, refs, ar, diagnostics)
         else:
-            kept = held.get(source.file)
-            if kept is None or kept[0] != source.digest or kept[1] != basis:
-                found: list = []
-                check_entry(source, refs, found)
-                assessment.check_entry(source, ar, found)
-                kept = (source.digest, basis, found)
-            memo_now[source.file] = kept
+            kept = memo.get(source.file)
+            if kept is None or kept[:2] != (source.digest, basis):
+                kept = (source.digest, basis, [])
+                _entry_references(source, refs, ar, kept[2])
+            now[source.file] = kept
             diagnostics.extend(kept[2])
-    if basis is not None:
-        memo.update(memo_now)   # only the entries there are now
+    if basis is not None:   # only the entries there are now
+        memo.clear()
+        memo.update(now)
     check_evidence_refs(sources.root, [s for s in parsed if s.kind == "entry"], diagnostics)
+
+
+def _entry_references(source, refs: References, ar, diagnostics: list) -> None:
+    from .assessment import refs as assessment
+    check_entry(source, refs, diagnostics)
+    assessment.check_entry(source, ar, diagnostics)
 
 
 def check_evidence_refs(root, entries, diagnostics) -> None:
