@@ -263,6 +263,7 @@ class Handler(SimpleHTTPRequestHandler):
     # the headers and the body are two writes: on a kept connection Nagle's algorithm holds the second until the
     # browser acknowledges the first, which it delays (40 ms on Linux)
     disable_nagle_algorithm = True
+    _kept = False   # the answer being sent may be kept by the browser (send_head says so)
 
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
         pass  # one line per request drowns the rebuild messages
@@ -270,7 +271,7 @@ class Handler(SimpleHTTPRequestHandler):
     def end_headers(self):
         # kept only when send_head sent an asset whose bytes have the hash asked for: an error (a refused path,
         # a file not found for a moment) or bytes replaced between a check and the read are never kept
-        kept, self._kept = getattr(self, "_kept", False), False
+        kept, self._kept = self._kept, False
         self.send_header("Cache-Control", IMMUTABLE if kept else "no-store")
         super().end_headers()
 
